@@ -1,0 +1,1 @@
+"""Accounts, contacts, Tenure users (the CSM roster), tickets and notes."""

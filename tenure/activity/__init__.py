@@ -1,0 +1,1 @@
+"""Product events: event store, tracking API ingestion and daily rollups."""

@@ -1,0 +1,91 @@
+"""The `tenure` command: global options, sub-commands and the one error catch."""
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from pydantic import ValidationError
+
+from tenure import __version__
+from tenure.cli.context import CliState, settings_of
+from tenure.core.errors import TenureError
+from tenure.core.logging import configure_logging
+from tenure.core.settings import Settings
+from tenure.core.workspace import init_workspace
+
+app = typer.Typer(
+    name="tenure",
+    help="Tenure: customer success for B2B SaaS companies.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"tenure {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    ctx: typer.Context,
+    home: Annotated[
+        Path | None,
+        typer.Option(
+            "--home",
+            help="Workspace folder \\[env TENURE_HOME; default ./tenure-data].",
+        ),
+    ] = None,
+    log_level: Annotated[
+        str, typer.Option("--log-level", help="DEBUG, INFO, WARNING or ERROR.")
+    ] = "WARNING",
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show it."),
+    ] = False,
+) -> None:
+    """Tenure: customer success for B2B SaaS companies."""
+    configure_logging(level=log_level)
+    overrides = {"home": home} if home is not None else {}
+    try:
+        settings = Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = ".".join(str(part) for part in first["loc"])
+        raise TenureError(
+            f"setting TENURE_{field.upper()} is invalid: "
+            f"{first['msg'].removeprefix('Value error, ')}"
+        ) from exc
+    ctx.obj = CliState(settings=settings)
+
+
+@app.command()
+def init(ctx: typer.Context) -> None:
+    """Create the workspace (home folder and database) or upgrade it."""
+    settings = settings_of(ctx)
+    workspace = init_workspace(settings)
+    typer.echo(f"workspace ready at {settings.home} ({workspace.engine.url!r})")
+
+
+def _register_commands() -> None:
+    # Sub-command modules are imported here so that `tenure --help` lists them all.
+    pass
+
+
+_register_commands()
+
+
+def run() -> None:
+    """Entry point: run the app and turn every Tenure error into one line."""
+    try:
+        app()
+    except TenureError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    run()

@@ -1,0 +1,1 @@
+"""Customer community forum."""

@@ -1,0 +1,1 @@
+"""Settings, database, logging, errors, time and money."""

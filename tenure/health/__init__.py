@@ -1,0 +1,1 @@
+"""Health scorecards, scoring and explanation."""

@@ -1,0 +1,1 @@
+"""Bringing data in: readers per format, column mappings, validation, loading."""

@@ -1,0 +1,1 @@
+"""Customer-success metric definitions and their execution."""

@@ -1,0 +1,1 @@
+"""Contract lines, ARR timeline, movements and renewals."""

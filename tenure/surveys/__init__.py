@@ -1,0 +1,1 @@
+"""NPS and CSAT surveys and their responses."""

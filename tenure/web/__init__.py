@@ -1,0 +1,1 @@
+"""FastAPI application: JSON API, tracking API and HTML pages."""
