@@ -93,20 +93,26 @@ def assign_unassigned_accounts(
 
 
 def _record_imported_csms(session: Session, *, as_of: date) -> list[str]:
-    """Start the history of accounts whose CSM came with the data."""
+    """Bring history in line with CSMs that came with the data (or changed in it)."""
+    stretches = {
+        stretch.account_id: stretch
+        for stretch in session.scalars(
+            select(CsmAssignment).where(CsmAssignment.ends_on.is_(None))
+        )
+    }
     recorded = []
-    open_stretch = select(CsmAssignment.id).where(
-        CsmAssignment.account_id == Account.id, CsmAssignment.ends_on.is_(None)
-    )
-    for account in session.scalars(
-        select(Account)
-        .where(Account.csm_id.is_not(None), ~open_stretch.exists())
-        .order_by(Account.id)
-    ):
+    accounts = select(Account).where(Account.csm_id.is_not(None)).order_by(Account.id)
+    for account in session.scalars(accounts):
         assert account.csm_id is not None
-        # The source names today's CSM only; assume they had it from the start.
-        created_on = account.created_on
-        starts_on = created_on if created_on and created_on <= as_of else as_of
+        current = stretches.get(account.id)
+        if current is not None and current.csm_id == account.csm_id:
+            continue
+        if current is None:
+            # The source names today's CSM only; assume they had it from the start.
+            created_on = account.created_on
+            starts_on = created_on if created_on and created_on <= as_of else as_of
+        else:
+            starts_on = max(as_of, current.starts_on)
         move_account(
             session,
             account,
@@ -114,6 +120,7 @@ def _record_imported_csms(session: Session, *, as_of: date) -> list[str]:
             as_of=starts_on,
             reason="CSM named by the import",
             changed_by="import",
+            current=current,
         )
         recorded.append(account.id)
     return recorded

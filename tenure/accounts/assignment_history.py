@@ -32,9 +32,13 @@ def move_account(
     as_of: date,
     reason: str,
     changed_by: str,
+    current: CsmAssignment | None = None,
 ) -> bool:
-    """Give an account to a CSM from `as_of` on; False when it is theirs already."""
-    current = current_stretch(session, account.id)
+    """Give an account to a CSM from `as_of` on; False when it is theirs already.
+
+    `current` saves a query when the caller has the open stretch already.
+    """
+    current = current or current_stretch(session, account.id)
     if current is not None and current.csm_id == csm_id:
         account.csm_id = csm_id
         return False
@@ -58,15 +62,6 @@ def move_account(
     account.csm_id = csm_id
     session.flush()
     return True
-
-
-def end_assignment(session: Session, account: Account, *, as_of: date) -> None:
-    """Leave an account without a CSM from `as_of` on (an alert will follow)."""
-    current = current_stretch(session, account.id)
-    if current is not None:
-        current.ends_on = max(as_of, current.starts_on)
-    account.csm_id = None
-    session.flush()
 
 
 def csm_on(session: Session, account_id: str, on: date) -> str | None:

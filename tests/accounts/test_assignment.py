@@ -279,3 +279,16 @@ def test_imported_csm_gets_a_history_stretch_from_account_creation(engine):
         assert csm_on(session, "a1", date(2023, 7, 1)) == "ada"
         again = assign_unassigned_accounts(session, as_of=AS_OF)
     assert again.recorded == [] and again.moves == []
+
+
+def test_a_csm_changed_by_a_later_import_closes_the_old_stretch(engine):
+    with transaction(engine) as session:
+        make_csm(session, "ada")
+        make_csm(session, "bo")
+        make_account(session, "a1", csm_id="ada", created_on=date(2023, 7, 1))
+        assign_unassigned_accounts(session, as_of=AS_OF)
+        session.get(Account, "a1").csm_id = "bo"
+        report = assign_unassigned_accounts(session, as_of=date(2024, 9, 1))
+        assert report.recorded == ["a1"]
+        assert csm_on(session, "a1", date(2024, 8, 31)) == "ada"
+        assert csm_on(session, "a1", date(2024, 9, 1)) == "bo"
