@@ -12,7 +12,11 @@ import structlog
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from tenure.accounts.assignment_history import move_account
+from tenure.accounts.assignment_history import (
+    CsmChange,
+    move_account,
+    move_accounts,
+)
 from tenure.accounts.assignment_models import CsmAssignment
 from tenure.accounts.assignment_planner import Move, Plan, Planner, Unplaced
 from tenure.accounts.assignment_rules import record_round_robin
@@ -100,7 +104,7 @@ def _record_imported_csms(session: Session, *, as_of: date) -> list[str]:
             select(CsmAssignment).where(CsmAssignment.ends_on.is_(None))
         )
     }
-    recorded = []
+    changes = []
     accounts = select(Account).where(Account.csm_id.is_not(None)).order_by(Account.id)
     for account in session.scalars(accounts):
         assert account.csm_id is not None
@@ -113,31 +117,21 @@ def _record_imported_csms(session: Session, *, as_of: date) -> list[str]:
             starts_on = created_on if created_on and created_on <= as_of else as_of
         else:
             starts_on = max(as_of, current.starts_on)
-        move_account(
-            session,
-            account,
-            account.csm_id,
-            as_of=starts_on,
-            reason="CSM named by the import",
-            changed_by="import",
-            current=current,
+        changes.append(
+            CsmChange(account, account.csm_id, starts_on, "CSM named by the import")
         )
-        recorded.append(account.id)
-    return recorded
+    return move_accounts(session, changes, changed_by="import")
 
 
 def _apply(session: Session, plan: Plan, *, as_of: date, reason: str) -> None:
+    changes = []
     for move in plan.moves:
         account = session.get(Account, move.account_id)
         assert account is not None
-        move_account(
-            session,
-            account,
-            move.to_csm_id,
-            as_of=as_of,
-            reason=f"{reason} ({move.rule})",
-            changed_by="rules",
+        changes.append(
+            CsmChange(account, move.to_csm_id, as_of, f"{reason} ({move.rule})")
         )
+    move_accounts(session, changes, changed_by="rules")
     record_round_robin(session, plan.last_csm_by_rule)
     session.flush()
 
