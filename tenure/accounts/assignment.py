@@ -45,13 +45,17 @@ class AssignmentReport:
 def lock_assignments(session: Session) -> None:
     """Serialise assignment changes so two runs never count the same free capacity.
 
-    PostgreSQL holds a transaction-scoped advisory lock; SQLite allows one
-    writer at a time already.
+    PostgreSQL takes a transaction-scoped advisory lock. SQLite has one writer
+    at a time, so an empty update makes this transaction that writer now,
+    before it reads anything it will plan with.
     """
-    if session.get_bind().dialect.name == "postgresql":
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
         session.execute(
             text("SELECT pg_advisory_xact_lock(:key)"), {"key": _ASSIGNMENT_LOCK}
         )
+    elif dialect == "sqlite":
+        session.execute(text("UPDATE assignment_rules SET priority = priority WHERE 0"))
 
 
 def assign_unassigned_accounts(

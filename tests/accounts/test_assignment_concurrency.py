@@ -3,7 +3,6 @@
 import threading
 from datetime import date
 
-import pytest
 from sqlalchemy import func, select
 
 from tenure.accounts.assignment import assign_unassigned_accounts
@@ -13,20 +12,10 @@ from tenure.core.db import transaction
 
 from .builders import make_account, make_csm
 
-pytestmark = pytest.mark.postgres
-
 ACCOUNTS = 40
 
 
-@pytest.fixture
-def postgres_engine(engine):
-    if engine.dialect.name != "postgresql":
-        pytest.skip("row locks across connections are exercised on PostgreSQL")
-    return engine
-
-
-def test_two_concurrent_runs_assign_each_account_once(postgres_engine):
-    engine = postgres_engine
+def test_two_concurrent_runs_assign_each_account_once(engine):
     with transaction(engine) as session:
         make_csm(session, "ada", capacity_accounts=30)
         make_csm(session, "bo", capacity_accounts=30)
