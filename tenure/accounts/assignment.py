@@ -1,10 +1,10 @@
 """Give every account a CSM: rule runs, departures and manual overrides.
 
 Each function plans every change first and writes only when the whole plan
-holds, inside the caller's transaction; a failed plan writes nothing.
+holds, inside the caller's transaction; a plan that fails writes nothing.
 """
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -20,7 +20,7 @@ from tenure.accounts.assignment_history import (
 from tenure.accounts.assignment_models import CsmAssignment
 from tenure.accounts.assignment_planner import Move, Plan, Planner, Unplaced
 from tenure.accounts.assignment_rules import record_round_robin
-from tenure.accounts.errors import AccountNotFound, CapacityExhausted, InvalidRule
+from tenure.accounts.errors import AccountNotFound, InvalidRule, NoCsmAvailable
 from tenure.accounts.models import Account
 from tenure.accounts.roster import get_user_or_raise, is_active_csm
 
@@ -70,9 +70,6 @@ def assign_unassigned_accounts(
     capacity; accounts missing from it count 0.
     """
     lock_assignments(session)
-    report = AssignmentReport(as_of=as_of)
-    report.recorded = _record_imported_csms(session, as_of=as_of)
-
     accounts = list(
         session.scalars(
             select(Account).where(Account.csm_id.is_(None)).with_for_update()
@@ -83,8 +80,11 @@ def assign_unassigned_accounts(
     for account in accounts:
         planner.place(account)
 
+    report = AssignmentReport(
+        as_of=as_of, moves=planner.plan.moves, unassigned=planner.plan.unplaced
+    )
+    report.recorded = _record_imported_csms(session, as_of=as_of)
     _apply(session, planner.plan, as_of=as_of, reason="assignment rules")
-    report.moves, report.unassigned = planner.plan.moves, planner.plan.unplaced
     for unplaced in report.unassigned:
         log.warning(
             "accounts.account_left_unassigned",
@@ -180,7 +180,7 @@ def reassign_book(
         return report
     if plan.unplaced:
         first = plan.unplaced[0]
-        raise CapacityExhausted(
+        raise NoCsmAvailable(
             f"cannot move the book of CSM {csm_id!r}: account {first.account_id!r} "
             f"would be left without a CSM ({first.reason}); nothing was moved"
         )
@@ -261,7 +261,7 @@ def _warn_when_over_capacity(session: Session, *, csm_id: str, account_id: str) 
         )
 
 
-def accounts_without_csm(session: Session) -> Sequence[str]:
+def accounts_without_csm(session: Session) -> list[str]:
     """Ids of accounts with no CSM now (each one deserves an alert)."""
     return list(
         session.scalars(

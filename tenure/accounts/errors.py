@@ -33,3 +33,7 @@ class InvalidMilestone(InvalidInput):
 
 class CapacityExhausted(TenureError):
     """Every CSM a rule could pick is at capacity; nothing was assigned."""
+
+
+class NoCsmAvailable(TenureError):
+    """No rule or CSM can take an account that must move; nothing was changed."""

@@ -17,7 +17,7 @@ from tenure.accounts.assignment_history import (
 )
 from tenure.accounts.assignment_models import CsmAssignment
 from tenure.accounts.assignment_rules import add_rule, list_rules, remove_rule
-from tenure.accounts.errors import CapacityExhausted, InvalidRule
+from tenure.accounts.errors import CapacityExhausted, InvalidRule, NoCsmAvailable
 from tenure.accounts.models import Account, User
 from tenure.core.db import transaction
 
@@ -226,7 +226,7 @@ def test_reassign_refuses_to_strand_accounts_and_moves_nothing(engine):
         make_account(session, "a1")
         assign_unassigned_accounts(session, as_of=AS_OF)
     stranded = "'a1' would be left without"
-    with pytest.raises(CapacityExhausted, match=stranded), transaction(engine) as s:
+    with pytest.raises(NoCsmAvailable, match=stranded), transaction(engine) as s:
         reassign_book(s, "ada", as_of=date(2024, 6, 1), dry_run=False)
     with transaction(engine) as session:
         assert _csm_of(session, "a1") == "ada"
@@ -292,3 +292,13 @@ def test_a_csm_changed_by_a_later_import_closes_the_old_stretch(engine):
         assert report.recorded == ["a1"]
         assert csm_on(session, "a1", date(2024, 8, 31)) == "ada"
         assert csm_on(session, "a1", date(2024, 9, 1)) == "bo"
+
+
+def test_a_failed_run_does_not_record_imported_csms_either(engine):
+    with transaction(engine) as session:
+        make_csm(session, "ada", capacity_accounts=1)
+        make_account(session, "old", csm_id="ada")
+        make_account(session, "new")
+        with pytest.raises(CapacityExhausted, match="ada has 1/1 accounts"):
+            assign_unassigned_accounts(session, as_of=AS_OF)
+        assert session.scalar(select(func.count()).select_from(CsmAssignment)) == 0
