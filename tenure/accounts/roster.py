@@ -140,6 +140,35 @@ def set_role(session: Session, user_id: str, role: str) -> User:
     return user
 
 
+def set_capacity(
+    session: Session,
+    user_id: str,
+    *,
+    fte: Decimal | None = None,
+    capacity_accounts: int | None = None,
+    capacity_arr_cents: int | None = None,
+    clear_limits: bool = False,
+) -> User:
+    """Change FTE or capacity; None keeps a value, `clear_limits` drops both limits."""
+    user = get_user_or_raise(session, user_id)
+    if clear_limits:
+        user.capacity_accounts = user.capacity_arr_cents = None
+    fte = user.fte if fte is None else fte
+    accounts = (
+        capacity_accounts if capacity_accounts is not None else user.capacity_accounts
+    )
+    arr_cents = (
+        capacity_arr_cents
+        if capacity_arr_cents is not None
+        else user.capacity_arr_cents
+    )
+    _check_numbers(user_id, fte=fte, accounts=accounts, arr_cents=arr_cents)
+    user.fte, user.capacity_accounts, user.capacity_arr_cents = fte, accounts, arr_cents
+    session.flush()
+    log.info("accounts.user_capacity_changed", user_id=user_id)
+    return user
+
+
 def set_coverage(
     session: Session,
     user_id: str,

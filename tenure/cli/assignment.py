@@ -25,6 +25,8 @@ from tenure.accounts.roster import (
     coverage_of,
     get_user_or_raise,
     list_users,
+    set_capacity,
+    set_coverage,
     set_role,
 )
 from tenure.cli.context import OutputFormat, settings_of, workspace_of
@@ -194,6 +196,53 @@ def users_set_role(
     typer.echo(f"{user_id} is now {role}")
 
 
+@users_app.command("set-capacity")
+def users_set_capacity(
+    ctx: typer.Context,
+    user_id: str,
+    fte: Annotated[float | None, typer.Option("--fte")] = None,
+    capacity_accounts: Annotated[
+        int | None, typer.Option("--capacity-accounts")
+    ] = None,
+    capacity_arr_cents: Annotated[
+        int | None, typer.Option("--capacity-arr-cents")
+    ] = None,
+    no_limit: Annotated[
+        bool, typer.Option("--no-limit", help="Remove both capacity limits.")
+    ] = False,
+) -> None:
+    """Change a CSM's FTE or capacity."""
+    with transaction(workspace_of(ctx).engine) as session:
+        set_capacity(
+            session,
+            user_id,
+            fte=Decimal(str(fte)) if fte is not None else None,
+            capacity_accounts=capacity_accounts,
+            capacity_arr_cents=capacity_arr_cents,
+            clear_limits=no_limit,
+        )
+    typer.echo(f"capacity of {user_id} updated")
+
+
+@users_app.command("set-coverage")
+def users_set_coverage(
+    ctx: typer.Context,
+    user_id: str,
+    segment: Annotated[
+        list[str] | None, typer.Option("--segment", help="Covered segment; repeat.")
+    ] = None,
+    territory: Annotated[
+        list[str] | None, typer.Option("--territory", help="Covered country; repeat.")
+    ] = None,
+) -> None:
+    """Replace the segments and territories a CSM covers (none: any)."""
+    with transaction(workspace_of(ctx).engine) as session:
+        set_coverage(
+            session, user_id, segments=segment or (), territories=territory or ()
+        )
+    typer.echo(f"coverage of {user_id} updated")
+
+
 @users_app.command("leave")
 def users_leave(
     ctx: typer.Context,
@@ -284,8 +333,8 @@ def rules_remove(ctx: typer.Context, name: str) -> None:
     typer.echo(f"removed rule {name}")
 
 
-# TODO: the CLI passes no ARR yet, so every account counts 0 ARR — balance_arr
-# rules act like balance_count and ARR capacity never fills until ARR is wired in.
+# TODO: ARR from the revenue engine is not passed in here yet — from the CLI,
+# balance_arr rules balance by account count and ARR capacity never fills.
 @assignment_app.command("run")
 def assignment_run(ctx: typer.Context, as_of: AsOf = None) -> None:
     """Give every account without a CSM one by the rules."""

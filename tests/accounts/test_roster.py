@@ -9,6 +9,7 @@ from tenure.accounts.roster import (
     add_user,
     coverage_of,
     list_users,
+    set_capacity,
     set_role,
 )
 from tenure.core.db import transaction
@@ -85,3 +86,16 @@ def test_set_role_changes_the_role_and_refuses_unknown_users(engine):
         assert list_users(session, role="leader")[0].id == "ada"
         with pytest.raises(UserNotFound, match="no user with id 'zed'"):
             set_role(session, "zed", "csm")
+
+
+def test_capacity_changes_keep_what_is_not_given(engine):
+    with transaction(engine) as session:
+        make_csm(session, "ada", capacity_accounts=10, capacity_arr_cents=500_00)
+        set_capacity(session, "ada", capacity_accounts=12)
+        (user,) = list_users(session)
+        assert (user.capacity_accounts, user.capacity_arr_cents) == (12, 500_00)
+        set_capacity(session, "ada", clear_limits=True, fte=Decimal("0.8"))
+        assert (user.capacity_accounts, user.capacity_arr_cents) == (None, None)
+        assert user.fte == Decimal("0.8")
+        with pytest.raises(InvalidRosterEntry, match="FTE 0 of user 'ada'"):
+            set_capacity(session, "ada", fte=Decimal(0))

@@ -95,6 +95,10 @@ def test_roster_rules_run_and_departure(home):
     ]
 
     tenure(home, "users", "set-role", "cy", "csm")
+    tenure(
+        home, "users", "set-coverage", "ada", "--territory", "DE", "--territory", "FR"
+    )
+    tenure(home, "users", "set-capacity", "ada", "--capacity-accounts", "2")
     preview = tenure(home, "users", "leave", "bo", "--on", "2024-06-01", "--dry-run")
     assert "would move 2 accounts on 2024-06-01" in preview
     tenure(home, "users", "leave", "bo", "--on", "2024-06-01")
