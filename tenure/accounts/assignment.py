@@ -63,11 +63,12 @@ def assign_unassigned_accounts(
     *,
     as_of: date,
     arr_by_account: Mapping[str, int] | None = None,
+    dry_run: bool = False,
 ) -> AssignmentReport:
     """Give each account without a CSM one by the rules, oldest account first.
 
     `arr_by_account` maps account id to ARR cents for ARR balance and ARR
-    capacity; accounts missing from it count 0.
+    capacity; accounts missing from it count 0. A dry run writes nothing.
     """
     lock_assignments(session)
     accounts = list(
@@ -81,8 +82,13 @@ def assign_unassigned_accounts(
         planner.place(account)
 
     report = AssignmentReport(
-        as_of=as_of, moves=planner.plan.moves, unassigned=planner.plan.unplaced
+        as_of=as_of,
+        dry_run=dry_run,
+        moves=planner.plan.moves,
+        unassigned=planner.plan.unplaced,
     )
+    if dry_run:
+        return report
     report.recorded = _record_imported_csms(session, as_of=as_of)
     _apply(session, planner.plan, as_of=as_of, reason="assignment rules")
     for unplaced in report.unassigned:

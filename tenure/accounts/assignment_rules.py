@@ -113,7 +113,12 @@ def add_rule(
     """Store a rule; without criteria it matches every account (a default rule)."""
     _check_rule(session, name=name, strategy=strategy)
     for csm_id in csm_ids:
-        get_user_or_raise(session, csm_id)
+        user = get_user_or_raise(session, csm_id)
+        if user.role != "csm":
+            raise InvalidRule(
+                f"user {csm_id!r} in the pool of rule {name!r} is a {user.role}, not "
+                f"a CSM; run `tenure users set-role {csm_id} csm` or leave them out"
+            )
 
     rule = AssignmentRule(
         name=name.strip(),

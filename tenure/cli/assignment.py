@@ -336,10 +336,16 @@ def rules_remove(ctx: typer.Context, name: str) -> None:
 # TODO: ARR from the revenue engine is not passed in here yet — from the CLI,
 # balance_arr rules balance by account count and ARR capacity never fills.
 @assignment_app.command("run")
-def assignment_run(ctx: typer.Context, as_of: AsOf = None) -> None:
+def assignment_run(
+    ctx: typer.Context,
+    as_of: AsOf = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Preview only.")] = False,
+) -> None:
     """Give every account without a CSM one by the rules."""
     with transaction(workspace_of(ctx).engine) as session:
-        report = assign_unassigned_accounts(session, as_of=day_or_today(ctx, as_of))
+        report = assign_unassigned_accounts(
+            session, as_of=day_or_today(ctx, as_of), dry_run=dry_run
+        )
     print_report(report)
 
 

@@ -302,3 +302,19 @@ def test_a_failed_run_does_not_record_imported_csms_either(engine):
         with pytest.raises(CapacityExhausted, match="ada has 1/1 accounts"):
             assign_unassigned_accounts(session, as_of=AS_OF)
         assert session.scalar(select(func.count()).select_from(CsmAssignment)) == 0
+
+
+def test_a_dry_run_reports_the_moves_and_writes_nothing(engine):
+    with transaction(engine) as session:
+        make_csm(session, "ada")
+        make_account(session, "a1")
+        preview = assign_unassigned_accounts(session, as_of=AS_OF, dry_run=True)
+        assert accounts_without_csm(session) == ["a1"]
+    assert [(m.account_id, m.to_csm_id) for m in preview.moves] == [("a1", "ada")]
+
+
+def test_a_rule_pool_takes_only_csms(engine):
+    with transaction(engine) as session:
+        make_csm(session, "lee", role="leader")
+        with pytest.raises(InvalidRule, match="'lee' in the pool of rule 'vip' is a"):
+            add_rule(session, name="vip", segment="vip", csm_ids=["lee"])
