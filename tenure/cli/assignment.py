@@ -1,13 +1,8 @@
 """`tenure users`, `tenure assignment` and `tenure accounts assign`."""
 
-import csv
-import json
-import sys
-from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
 from typing import Annotated
-from zoneinfo import ZoneInfo
 
 import typer
 
@@ -29,7 +24,8 @@ from tenure.accounts.roster import (
     set_coverage,
     set_role,
 )
-from tenure.cli.context import OutputFormat, settings_of, workspace_of
+from tenure.cli.context import OutputFormat, workspace_of
+from tenure.cli.listing import AsOf, Format, day_or_today, print_rows, today
 from tenure.core.db import transaction
 
 users_app = typer.Typer(help="The roster: Tenure users and CSMs.", no_args_is_help=True)
@@ -43,12 +39,6 @@ rules_app = typer.Typer(
 assignment_app.add_typer(rules_app, name="rules")
 accounts_app = typer.Typer(help="Accounts.", no_args_is_help=True)
 
-AsOf = Annotated[
-    datetime | None,
-    typer.Option(
-        "--as-of", formats=["%Y-%m-%d"], help="Day (YYYY-MM-DD); default today."
-    ),
-]
 USER_COLUMNS = (
     "id",
     "name",
@@ -61,37 +51,6 @@ USER_COLUMNS = (
     "segments",
     "territories",
 )
-Format = Annotated[OutputFormat, typer.Option("--format", help="table, json or csv.")]
-
-
-def today(ctx: typer.Context) -> date:
-    """Today in the workspace time zone: the CLI is the edge that reads the clock."""
-    return datetime.now(ZoneInfo(settings_of(ctx).timezone)).date()
-
-
-def day_or_today(ctx: typer.Context, value: datetime | None) -> date:
-    return value.date() if value is not None else today(ctx)
-
-
-def print_rows(
-    headers: Sequence[str], rows: Sequence[Sequence[object]], fmt: OutputFormat
-) -> None:
-    """Print rows as an aligned table, JSON records or CSV."""
-    cells = [["" if v is None else str(v) for v in row] for row in rows]
-    if fmt is OutputFormat.json:
-        typer.echo(json.dumps([dict(zip(headers, row, strict=True)) for row in cells]))
-        return
-    if fmt is OutputFormat.csv:
-        writer = csv.writer(sys.stdout, lineterminator="\n")
-        writer.writerows([list(headers), *cells])
-        return
-    widths = [
-        max(len(x) for x in column) for column in zip(headers, *cells, strict=True)
-    ]
-    for row in [list(headers), *cells]:
-        typer.echo(
-            "  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip()
-        )
 
 
 def print_report(report: AssignmentReport) -> None:

@@ -12,8 +12,8 @@ from tenure.accounts.notes import (
     list_notes,
     retire_note_tag,
 )
-from tenure.cli.assignment import Format, print_rows
 from tenure.cli.context import OutputFormat, workspace_of
+from tenure.cli.listing import Format, print_rows
 from tenure.core.db import transaction
 
 notes_app = typer.Typer(help="Notes and conversations.", no_args_is_help=True)

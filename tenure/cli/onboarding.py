@@ -10,8 +10,8 @@ from tenure.accounts.onboarding import (
     overdue_milestones,
     set_milestone_status,
 )
-from tenure.cli.assignment import AsOf, Format, day_or_today, print_rows
 from tenure.cli.context import OutputFormat, workspace_of
+from tenure.cli.listing import AsOf, Format, day_or_today, print_rows
 from tenure.core.db import transaction
 
 onboarding_app = typer.Typer(help="Onboarding milestones.", no_args_is_help=True)
