@@ -15,6 +15,9 @@ from tenure.accounts.roster import get_user_or_raise
 
 log = structlog.get_logger()
 
+# Ids per IN (...) query, well under every database's parameter limit.
+_CHUNK = 500
+
 
 @dataclass(frozen=True)
 class NoteView:
@@ -122,11 +125,19 @@ def list_notes(
         query = query.limit(limit)
     notes = list(session.scalars(query))
 
-    tags: dict[str, list[str]] = {}
-    links = select(NoteTagLink).where(NoteTagLink.note_id.in_([n.id for n in notes]))
-    for link in session.scalars(links.order_by(NoteTagLink.tag)):
-        tags.setdefault(link.note_id, []).append(link.tag)
+    tags = _tags_of(session, [note.id for note in notes])
     return [_view(note, tags.get(note.id, ())) for note in notes]
+
+
+def _tags_of(session: Session, note_ids: Sequence[str]) -> dict[str, list[str]]:
+    tags: dict[str, list[str]] = {}
+    for start in range(0, len(note_ids), _CHUNK):
+        links = select(NoteTagLink).where(
+            NoteTagLink.note_id.in_(note_ids[start : start + _CHUNK])
+        )
+        for link in session.scalars(links.order_by(NoteTagLink.tag)):
+            tags.setdefault(link.note_id, []).append(link.tag)
+    return tags
 
 
 def list_note_tags(session: Session, *, include_retired: bool = False) -> list[NoteTag]:

@@ -27,13 +27,22 @@ def onboarding_list(
         str | None, typer.Option("--account", help="One account.")
     ] = None,
     as_of: AsOf = None,
+    started_since: Annotated[
+        datetime | None,
+        typer.Option(
+            "--started-since",
+            formats=["%Y-%m-%d"],
+            help="Only onboardings that started on or after this day.",
+        ),
+    ] = None,
     fmt: Format = OutputFormat.table,
 ) -> None:
     """List milestones with due day and status, or only the overdue ones."""
     day = day_or_today(ctx, as_of)
+    since = started_since.date() if started_since else None
     with transaction(workspace_of(ctx).engine) as session:
         if overdue:
-            milestones = overdue_milestones(session, as_of=day)
+            milestones = overdue_milestones(session, as_of=day, started_since=since)
             if account is not None:
                 milestones = [m for m in milestones if m.account_id == account]
         else:

@@ -111,3 +111,13 @@ def test_bad_milestone_updates_say_what_to_fix(engine, name, status, done_on, me
         make_account(session, "a1")
         with pytest.raises(InvalidMilestone, match=message):
             set_milestone_status(session, "a1", name, status=status, done_on=done_on)
+
+
+def test_started_since_leaves_out_older_onboardings(engine):
+    with transaction(engine) as session:
+        make_account(session, "old", created_on=date(2021, 1, 1))
+        make_account(session, "new", created_on=date(2024, 1, 1))
+        overdue = overdue_milestones(
+            session, as_of=date(2024, 1, 9), started_since=date(2023, 1, 1)
+        )
+    assert [(m.account_id, m.name) for m in overdue] == [("new", "kick_off")]
