@@ -29,7 +29,10 @@ class Coverage:
 
 
 def _within(values: frozenset[str], value: str | None) -> bool:
-    return not values or (value is not None and value.casefold() in values)
+    if not values:
+        return True
+    key = None if value is None else value.strip().casefold()
+    return any(covered.casefold() == key for covered in values)
 
 
 def is_active_csm(user: User, on: date) -> bool:
@@ -179,13 +182,14 @@ def set_coverage(
     """Replace the segments and territories a CSM covers."""
     get_user_or_raise(session, user_id)
     session.execute(delete(CsmCoverage).where(CsmCoverage.user_id == user_id))
-    wanted = {("segment", value.strip().casefold()) for value in segments} | {
-        ("country", value.strip().casefold()) for value in territories
-    }
+    wanted: dict[tuple[str, str], str] = {}
+    for dimension, values in (("segment", segments), ("country", territories)):
+        for value in values:
+            if value.strip():
+                wanted.setdefault((dimension, value.strip().casefold()), value.strip())
     session.add_all(
         CsmCoverage(user_id=user_id, dimension=dimension, value=value)
-        for dimension, value in sorted(wanted)
-        if value
+        for (dimension, _), value in sorted(wanted.items())
     )
     session.flush()
 

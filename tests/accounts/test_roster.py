@@ -35,8 +35,8 @@ def test_added_users_keep_role_fte_capacity_and_coverage(engine):
         (user,) = list_users(session)
         coverage = coverage_of(session, ["ada"])["ada"]
     assert (user.role, user.fte, user.capacity_accounts) == ("csm", Decimal("0.50"), 40)
-    assert coverage.segments == {"enterprise"}
-    assert coverage.territories == {"de", "at"}
+    assert coverage.segments == {"Enterprise"}
+    assert coverage.territories == {"DE", "at"}
     assert coverage.covers(segment="ENTERPRISE", country="AT")
     assert not coverage.covers(segment="enterprise", country=None)
 
