@@ -13,6 +13,7 @@ from sqlalchemy import (
     Numeric,
     String,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -20,6 +21,7 @@ from tenure.core.db import Base
 
 USER_ROLES = ("admin", "leader", "csm", "viewer")
 NOTE_KINDS = ("call", "meeting", "email", "note")
+MILESTONE_STATUSES = ("pending", "done", "skipped")
 
 
 class User(Base):
@@ -96,3 +98,47 @@ class Note(Base):
     kind: Mapped[str] = mapped_column(String(16), default="note")
     occurred_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     text: Mapped[str] = mapped_column(Text, default="")
+
+
+class NoteTag(Base):
+    """A stated reason a note can carry (pricing, competitor, ...); editable."""
+
+    __tablename__ = "note_tags"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    label: Mapped[str] = mapped_column(String(200))
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class NoteTagLink(Base):
+    """One tag on one note."""
+
+    __tablename__ = "note_tag_links"
+
+    note_id: Mapped[str] = mapped_column(ForeignKey("notes.id"), primary_key=True)
+    tag: Mapped[str] = mapped_column(ForeignKey("note_tags.name"), primary_key=True)
+
+
+class OnboardingTemplateStep(Base):
+    """A milestone due a number of days after onboarding starts, per segment."""
+
+    __tablename__ = "onboarding_template_steps"
+    __table_args__ = (UniqueConstraint("segment", "name"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    # The empty segment is the template for accounts with no segment template.
+    segment: Mapped[str] = mapped_column(String(64), default="")
+    name: Mapped[str] = mapped_column(String(64))
+    due_after_days: Mapped[int] = mapped_column(Integer)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class OnboardingMilestone(Base):
+    """Where one account stands on one onboarding milestone."""
+
+    __tablename__ = "onboarding_milestones"
+
+    account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"), primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    done_on: Mapped[date | None] = mapped_column(Date)

@@ -72,8 +72,16 @@ def init(ctx: typer.Context) -> None:
 
 def _register_commands() -> None:
     # Sub-command modules are imported here so that `tenure --help` lists them all.
+    from tenure.cli.assignment import accounts_app, assignment_app, users_app
+    from tenure.cli.notes import notes_app
+    from tenure.cli.onboarding import onboarding_app
     from tenure.cli.serve import serve
 
+    app.add_typer(users_app, name="users")
+    app.add_typer(assignment_app, name="assignment")
+    app.add_typer(accounts_app, name="accounts")
+    app.add_typer(onboarding_app, name="onboarding")
+    app.add_typer(notes_app, name="notes")
     app.command()(serve)
 
 
