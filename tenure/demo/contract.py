@@ -258,7 +258,8 @@ class _Simulation:
         if self.churn_hazard(segment.renewal_churn_rate) and self.cancel(
             core, effective_on=due_on, notice_days=range(30, 91)
         ):
-            outcome, after, decided_on = "churned", 0, core.cancellation_notice_on
+            outcome, after = "churned", 0
+            decided_on = core.cancellation_notice_on or decided_on
             new_core = core
         else:
             roll = rng.random()

@@ -104,8 +104,11 @@ CSAT_COMMENTS = (
     "Still not fully fixed.",
 )
 
-NOTE_TEXTS = {
-    "kickoff": "Kickoff meeting: agreed goals, timeline and the admin contact.",
+KICKOFF_NOTE = "Kickoff meeting: agreed goals, timeline and the admin contact."
+RISK_NOTE = "Risk call: usage has dropped and the sponsor is reviewing tools."
+CHURN_NOTE = "Account told us they will not continue; recorded the reason."
+
+NOTE_TEXTS: dict[str, tuple[str, ...]] = {
     "call": (
         "Check-in call: usage steady, walked through new reporting features.",
         "Call with the champion: planning a rollout to a second team.",
@@ -121,6 +124,4 @@ NOTE_TEXTS = {
         "Sent the usage summary and offered a training slot.",
         "Followed up on the open support ticket.",
     ),
-    "risk": "Risk call: usage has dropped and the sponsor is reviewing tools.",
-    "churn": "Account told us they will not continue; recorded the reason.",
 }
