@@ -14,6 +14,8 @@ REACTIVATION_RATE = 0.15
 RETENTION_OFFER_RATE = 0.15
 PAUSE_RATE = 0.004
 TO_ANNUAL_RATE = 0.01
+# Share of the monthly upgrade rate at which annual lines add seats mid-term.
+TRUE_UP_SHARE = 0.5
 
 Row = tuple[object, ...]
 
@@ -147,7 +149,7 @@ class _Simulation:
                 core, churned = self.renew(core, day)
                 term_month = month
             elif core.interval == "year":
-                churned = False
+                core, churned = self.true_up(core, day), False
             else:
                 core, churned = self.step_monthly(core, day)
                 term_month = month if core.interval == "year" else term_month
@@ -220,6 +222,14 @@ class _Simulation:
             )
         return core, False
 
+    def true_up(self, core: Line, day: date) -> Line:
+        """Seats added mid-term to an annual line: a new line to the same term end."""
+        if day > self.window.last_on:
+            return core
+        if self.rng.random() >= self.profile.segment.upgrade_rate * TRUE_UP_SHARE:
+            return core
+        return self.resize(core, day, factor=self.rng.uniform(1.1, 1.4))
+
     def offer_free_month(self, core: Line, day: date) -> None:
         """A one-off credit that keeps a wavering account; it never changes ARR."""
         ends_on = add_months(day, 1)
@@ -263,9 +273,9 @@ class _Simulation:
             new_core = core
         else:
             roll = rng.random()
-            if roll < 0.35:
+            if roll < 0.4:
                 outcome, factor = "expanded", rng.uniform(1.1, 1.7)
-            elif roll < 0.5:
+            elif roll < 0.55:
                 outcome, factor = "contracted", rng.uniform(0.6, 0.9)
                 self.out.setbacks.append((due_on, 0.4))
             else:
