@@ -72,7 +72,9 @@ def init(ctx: typer.Context) -> None:
 
 def _register_commands() -> None:
     # Sub-command modules are imported here so that `tenure --help` lists them all.
-    pass
+    from tenure.cli.demo import demo_app
+
+    app.add_typer(demo_app, name="demo")
 
 
 _register_commands()

@@ -2,6 +2,7 @@
 
 import random
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, fields
 from datetime import date
 from pathlib import Path
@@ -20,6 +21,9 @@ from tenure.demo.writer import CsvSink, EventSink
 
 log = structlog.get_logger()
 
+DEFAULT_ACCOUNTS = 500
+DEFAULT_MONTHS = 24
+DEFAULT_SEED = 11
 DEFAULT_END_ON = date(2026, 11, 30)
 # Accounts whose events are buffered before they are written as one row group.
 EVENT_CHUNK_ACCOUNTS = 2_000
@@ -229,9 +233,18 @@ class _CompanyWriter:
 
 
 def generate_company(
-    out_dir: Path, *, accounts: int, months: int, seed: int, end_on: date
+    out_dir: Path,
+    *,
+    accounts: int,
+    months: int,
+    seed: int,
+    end_on: date,
+    on_progress: Callable[[int], None] | None = None,
 ) -> GeneratedCompany:
-    """Write `accounts` accounts with `months` of history ending on `end_on`."""
+    """Write `accounts` accounts with `months` of history up to `end_on`, inclusive.
+
+    `on_progress` hears how many more accounts were written after each chunk.
+    """
     _check_arguments(accounts=accounts, months=months)
     _prepare_folder(out_dir)
     started = time.perf_counter()
@@ -245,10 +258,14 @@ def generate_company(
             writer.write_account(index, roster)
             if index % EVENT_CHUNK_ACCOUNTS == 0:
                 writer.events.flush()
+                if on_progress is not None:
+                    on_progress(EVENT_CHUNK_ACCOUNTS)
         for row in writer.ledger.rows(writer.rng("costs"), roster):
             writer.sinks["costs"].write(row)
     finally:
         writer.close()
+    if on_progress is not None:
+        on_progress(accounts % EVENT_CHUNK_ACCOUNTS)
     counts = {stem: sink.rows for stem, sink in writer.sinks.items()}
     files = "".join(f"  {stem}.csv\n" for stem in CSV_COLUMNS) + "  events.parquet\n"
     (out_dir / "README.txt").write_text(
