@@ -26,7 +26,7 @@ DEFAULT_MONTHS = 24
 DEFAULT_SEED = 11
 DEFAULT_END_ON = date(2026, 11, 30)
 # Accounts whose events are buffered before they are written as one row group.
-EVENT_CHUNK_ACCOUNTS = 2_000
+EVENT_CHUNK_ACCOUNTS = 1_000
 MAX_MONTHS = 120
 
 CSV_COLUMNS: dict[str, tuple[str, ...]] = {

@@ -57,26 +57,26 @@ class CsvSink:
 
 
 class EventSink:
-    """`events.parquet`, buffered per chunk of accounts and flushed as a row group."""
+    """`events.parquet`: each account's events become a compact Arrow batch at once;
+    a chunk of batches is written as one row group."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self.rows = 0
         self._writer = pq.ParquetWriter(path, EVENT_SCHEMA, compression="zstd")
-        self._columns: dict[str, list[object]] = {n: [] for n in EVENT_SCHEMA.names}
+        self._batches: list[pa.RecordBatch] = []
 
     def extend(self, columns: dict[str, list[object]]) -> None:
-        for name, values in columns.items():
-            self._columns[name].extend(values)
+        if columns["message_id"]:
+            self._batches.append(pa.record_batch(columns, schema=EVENT_SCHEMA))
 
     def flush(self) -> None:
-        count = len(self._columns["message_id"])
-        if count == 0:
+        if not self._batches:
             return
-        table = pa.table(self._columns, schema=EVENT_SCHEMA)
-        self._writer.write_table(table, row_group_size=count)
-        self.rows += count
-        self._columns = {name: [] for name in EVENT_SCHEMA.names}
+        table = pa.Table.from_batches(self._batches, schema=EVENT_SCHEMA)
+        self._batches = []
+        self._writer.write_table(table, row_group_size=table.num_rows)
+        self.rows += table.num_rows
 
     def close(self) -> None:
         self.flush()
