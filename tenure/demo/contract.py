@@ -181,7 +181,8 @@ class _Simulation:
 
     def cancel(self, line: Line, *, effective_on: date, notice_days: range) -> bool:
         """Record a cancellation unless its request would fall after the window."""
-        requested_on = effective_on - timedelta(days=self.rng.choice(notice_days))
+        notice = timedelta(days=self.rng.choice(notice_days))
+        requested_on = max(line.starts_on, effective_on - notice)
         if requested_on > self.window.last_on:
             return False
         reason, comment = self.rng.choice(words.CANCELLATION_REASONS)
