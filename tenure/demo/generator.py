@@ -2,6 +2,7 @@
 
 import random
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, fields
 from datetime import date
@@ -28,6 +29,8 @@ DEFAULT_END_ON = date(2026, 11, 30)
 # Accounts whose events are buffered before they are written as one row group.
 EVENT_CHUNK_ACCOUNTS = 1_000
 MAX_MONTHS = 120
+SUBSIDIARY_RATE = 0.03
+PARENT_CANDIDATES = 200
 
 CSV_COLUMNS: dict[str, tuple[str, ...]] = {
     "users": (
@@ -146,7 +149,12 @@ def onboarding_stage(contracts: Contracts, *, window: Window) -> str:
 
 
 def account_row(
-    profile: Profile, contracts: Contracts, *, csm_id: str, window: Window
+    profile: Profile,
+    contracts: Contracts,
+    *,
+    csm_id: str,
+    parent_id: str | None,
+    window: Window,
 ) -> tuple[object, ...]:
     is_paying = contracts.first_paid_on is not None
     number = f"{profile.index:07d}"
@@ -154,7 +162,7 @@ def account_row(
         profile.account_id, profile.name, f"cus_demo{number}" if is_paying else None,
         f"crm-{number}", profile.segment.name, profile.industry, profile.country,
         profile.segment.plan if is_paying else "Trial", profile.created_on,
-        onboarding_stage(contracts, window=window), csm_id, None,
+        onboarding_stage(contracts, window=window), csm_id, parent_id,
     )  # fmt: skip
 
 
@@ -168,6 +176,8 @@ class _CompanyWriter:
         }
         self.events = EventSink(out_dir / "events.parquet")
         self.ledger = CostLedger(window)
+        # Recent paying enterprise accounts, the candidates to be a parent company.
+        self.parents: deque[str] = deque(maxlen=PARENT_CANDIDATES)
 
     def rng(self, *parts: object) -> random.Random:
         return random.Random(":".join(str(part) for part in (self.seed, *parts)))
@@ -196,7 +206,13 @@ class _CompanyWriter:
             )
         )
         self.sinks["accounts"].write(
-            account_row(profile, contracts, csm_id=csm_id, window=self.window)
+            account_row(
+                profile,
+                contracts,
+                csm_id=csm_id,
+                parent_id=self.pick_parent(index, profile, contracts),
+                window=self.window,
+            )
         )
         rows_by_stem = {
             "contacts": [contact.row(profile.account_id) for contact in contacts],
@@ -215,6 +231,19 @@ class _CompanyWriter:
             for row in rows:
                 self.sinks[stem].write(row)
         self.record_costs(profile, contracts)
+
+    def pick_parent(
+        self, index: int, profile: Profile, contracts: Contracts
+    ) -> str | None:
+        """A few smaller accounts belong to an enterprise account listed before them."""
+        if profile.segment.name == "ent":
+            if contracts.first_paid_on is not None:
+                self.parents.append(profile.account_id)
+            return None
+        rng = self.rng("parent", index)
+        if not self.parents or rng.random() >= SUBSIDIARY_RATE:
+            return None
+        return rng.choice(self.parents)
 
     def record_costs(self, profile: Profile, contracts: Contracts) -> None:
         if (first_paid_on := contracts.first_paid_on) is not None:

@@ -264,6 +264,16 @@ def test_discounts_name_one_target_and_one_amount(
         assert bool(row["amount_off_cents"]) == bool(row["currency"]), row
 
 
+def test_parents_come_before_their_subsidiaries(
+    tables: dict[str, list[dict[str, str]]],
+) -> None:
+    position = {row["id"]: number for number, row in enumerate(tables["accounts"])}
+    children = [row for row in tables["accounts"] if row["parent_id"]]
+    assert children
+    for row in children:
+        assert position[row["parent_id"]] < position[row["id"]]
+
+
 def test_pauses_name_one_target(tables: dict[str, list[dict[str, str]]]) -> None:
     for row in tables["pauses"]:
         assert bool(row["contract_line_id"]) != bool(row["account_id"]), row
