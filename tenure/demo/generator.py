@@ -129,11 +129,32 @@ def _check_arguments(*, accounts: int, months: int) -> None:
 
 
 def _prepare_folder(out_dir: Path) -> None:
+    """Refuse a file or a folder holding anything but an earlier demo data set."""
     if out_dir.exists() and not out_dir.is_dir():
         raise InvalidInput(
             f"{out_dir} is a file, not a folder; choose another output folder"
         )
     out_dir.mkdir(parents=True, exist_ok=True)
+    ours = {f"{stem}.csv" for stem in CSV_COLUMNS} | {"events.parquet", "README.txt"}
+    others = sorted(path.name for path in out_dir.iterdir() if path.name not in ours)
+    if others:
+        raise InvalidInput(
+            f"{out_dir} already holds other files ({', '.join(others[:3])}); "
+            "choose an empty folder so they are not imported with the demo data"
+        )
+
+
+def _write_readme(
+    out_dir: Path, *, accounts: int, months: int, seed: int, window: Window
+) -> None:
+    files = "".join(f"  {stem}.csv\n" for stem in CSV_COLUMNS) + "  events.parquet\n"
+    (out_dir / "README.txt").write_text(
+        README.format(
+            accounts=accounts, months=months, seed=seed, end_on=window.last_on,
+            first_on=window.first_on, last_on=window.last_on, files=files,
+        ),
+        encoding="utf-8",
+    )  # fmt: skip
 
 
 def onboarding_stage(contracts: Contracts, *, window: Window) -> str:
@@ -295,15 +316,8 @@ def generate_company(
         writer.close()
     if on_progress is not None:
         on_progress(accounts % EVENT_CHUNK_ACCOUNTS)
+    _write_readme(out_dir, accounts=accounts, months=months, seed=seed, window=window)
     counts = {stem: sink.rows for stem, sink in writer.sinks.items()}
-    files = "".join(f"  {stem}.csv\n" for stem in CSV_COLUMNS) + "  events.parquet\n"
-    (out_dir / "README.txt").write_text(
-        README.format(
-            accounts=accounts, months=months, seed=seed, end_on=end_on,
-            first_on=window.first_on, last_on=window.last_on, files=files,
-        ),
-        encoding="utf-8",
-    )  # fmt: skip
     log.info(
         "demo.company_generated",
         accounts=accounts,

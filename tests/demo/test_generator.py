@@ -103,6 +103,18 @@ def test_an_output_path_that_is_a_file_is_refused(tmp_path: Path) -> None:
         _generate(target, seed=1)
 
 
+def test_a_folder_with_other_files_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "exchange_rates.csv").write_text("currency\n")
+    with pytest.raises(InvalidInput, match=r"already holds other files \(exchange_"):
+        _generate(tmp_path, seed=1)
+
+
+def test_an_earlier_demo_folder_is_overwritten(tmp_path: Path) -> None:
+    first = _contents(_generate(tmp_path / "out", seed=1).out_dir)
+    again = _contents(_generate(tmp_path / "out", seed=1).out_dir)
+    assert first == again
+
+
 def test_the_window_is_whole_months_ending_on_the_last_day() -> None:
     window = Window.ending(date(2026, 11, 30), months=24)
     assert window.first_on == date(2024, 12, 1)
