@@ -83,6 +83,8 @@ the reserved .example domain. Do not treat any of it as real.
 Generated with: accounts={accounts} months={months} seed={seed} end_on={end_on}
 History covers {first_on} to {last_on} (inclusive). Money is in USD cents.
 
+CSMs by segment (each account's CSM serves its segment):
+{team}
 The files follow Tenure's canonical import format, one file per entity:
 {files}
 Load them with `tenure import` (or run `tenure demo`).
@@ -145,13 +147,24 @@ def _prepare_folder(out_dir: Path) -> None:
 
 
 def _write_readme(
-    out_dir: Path, *, accounts: int, months: int, seed: int, window: Window
+    out_dir: Path,
+    *,
+    accounts: int,
+    months: int,
+    seed: int,
+    window: Window,
+    roster: Roster,
 ) -> None:
     files = "".join(f"  {stem}.csv\n" for stem in CSV_COLUMNS) + "  events.parquet\n"
+    team = "".join(
+        f"  {segment}: {members[0].id} to {members[-1].id}\n"
+        for segment, members in roster.csms_by_segment.items()
+    )
     (out_dir / "README.txt").write_text(
         README.format(
             accounts=accounts, months=months, seed=seed, end_on=window.last_on,
             first_on=window.first_on, last_on=window.last_on, files=files,
+            team=team,
         ),
         encoding="utf-8",
     )  # fmt: skip
@@ -316,7 +329,14 @@ def generate_company(
         writer.close()
     if on_progress is not None:
         on_progress(accounts % EVENT_CHUNK_ACCOUNTS)
-    _write_readme(out_dir, accounts=accounts, months=months, seed=seed, window=window)
+    _write_readme(
+        out_dir,
+        accounts=accounts,
+        months=months,
+        seed=seed,
+        window=window,
+        roster=roster,
+    )
     counts = {stem: sink.rows for stem, sink in writer.sinks.items()}
     log.info(
         "demo.company_generated",
