@@ -55,9 +55,10 @@ class Roster:
         return rng.choice(self.csms_by_segment[segment.name]).id
 
 
-def _member(
-    rng: random.Random, number: int, *, role: str, joined_on: date, seen: set[str]
+def _email_and_name(
+    rng: random.Random, number: int, *, seen: set[str]
 ) -> tuple[str, str]:
+    """An invented staff member; a repeated name gets a number in its address."""
     first, last = person_name(rng)
     local = f"{first}.{last}".lower()
     if local in seen:
@@ -71,7 +72,7 @@ def build_roster(rng: random.Random, *, accounts: int, window: Window) -> Roster
     roster, seen = Roster(), set[str]()
     long_ago = add_months(window.first_on, -30)
     for role, key in (("admin", "u-admin"), ("leader", "u-lead")):
-        email, name = _member(rng, 0, role=role, joined_on=long_ago, seen=seen)
+        email, name = _email_and_name(rng, 0, seen=seen)
         roster.staff.append(
             StaffMember(key, email, name, role, Decimal("1.0"), long_ago)
         )
@@ -81,11 +82,9 @@ def build_roster(rng: random.Random, *, accounts: int, window: Window) -> Roster
         members = []
         for _ in range(count):
             number += 1
-            offset = rng.randrange(-900, (window.last_on - window.first_on).days // 2)
-            joined_on = window.first_on + timedelta(days=offset)
-            email, name = _member(
-                rng, number, role="csm", joined_on=joined_on, seen=seen
-            )
+            # On the roster before the window, so every note has a CSM in post.
+            joined_on = window.first_on - timedelta(days=rng.randrange(30, 900))
+            email, name = _email_and_name(rng, number, seen=seen)
             member = StaffMember(
                 f"u-csm-{number:04d}", email, name, "csm", rng.choice(FTES), joined_on,
                 segment=segment,
@@ -94,7 +93,7 @@ def build_roster(rng: random.Random, *, accounts: int, window: Window) -> Roster
         roster.staff.extend(members)
         roster.csms_by_segment[segment.name] = members
     number += 1
-    email, name = _member(rng, number, role="csm", joined_on=long_ago, seen=seen)
+    email, name = _email_and_name(rng, number, seen=seen)
     left_on = add_months(window.first_on, window.months // 3)
     roster.staff.append(
         StaffMember(
