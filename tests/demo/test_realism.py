@@ -93,6 +93,23 @@ def test_csm_notes_are_written_by_the_accounts_csm(company: GeneratedCompany) ->
         assert note["author_id"] == csm_of[note["account_id"]]
 
 
+def test_the_roster_is_a_real_cs_team(company: GeneratedCompany) -> None:
+    users = read(company.out_dir, "users")
+    roles = Counter(row["role"] for row in users)
+    assert roles["admin"] == 1 and roles["leader"] == 1 and roles["csm"] >= 3
+    assert all(0.5 <= float(row["fte"]) <= 1.0 for row in users)
+
+
+def test_notes_fall_within_their_authors_tenure(company: GeneratedCompany) -> None:
+    users = {row["id"]: row for row in read(company.out_dir, "users")}
+    for note in read(company.out_dir, "notes"):
+        author = users[note["author_id"]]
+        assert day(author["joined_on"]) <= day(note["occurred_at"])
+        assert not author["left_on"] or day(note["occurred_at"]) < day(
+            author["left_on"]
+        )
+
+
 def nps(scores: list[int]) -> float:
     promoters = sum(score >= 9 for score in scores)
     detractors = sum(score <= 6 for score in scores)
