@@ -8,6 +8,8 @@ from tenure.demo import words
 from tenure.demo.profile import ANNUAL_PRICE_FACTOR, TRIAL_DAYS, Profile
 from tenure.demo.timeline import Window, add_months
 
+# TODO: every line is priced in USD — the demo never exercises exchange rates or
+# the FX line of the ARR bridge.
 CORE_PRODUCT = "Tenure Demo Platform"
 ADDON_PRODUCT = "Insights add-on"
 REACTIVATION_RATE = 0.15

@@ -50,6 +50,8 @@ class Roster:
     staff: list[StaffMember] = field(default_factory=list)
     csms_by_segment: dict[str, list[StaffMember]] = field(default_factory=dict)
 
+    # TODO: an account keeps one CSM for life — the demo has no reassignment history
+    # to show in the book-of-business pages.
     def assign(self, rng: random.Random, segment: Segment) -> str:
         """A CSM for a new account: one of the current CSMs serving its segment."""
         return rng.choice(self.csms_by_segment[segment.name]).id

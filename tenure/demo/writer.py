@@ -30,7 +30,7 @@ def format_value(value: object) -> str:
         return "true" if value else "false"
     if isinstance(value, date | datetime):
         return value.isoformat()
-    if isinstance(value, Decimal | int | str | float):
+    if isinstance(value, Decimal | int | str):
         return str(value)
     raise TypeError(f"cannot write {type(value).__name__} to a canonical file")
 
