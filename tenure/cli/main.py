@@ -73,6 +73,7 @@ def init(ctx: typer.Context) -> None:
 def _register_commands() -> None:
     # Sub-command modules are imported here so that `tenure --help` lists them all.
     from tenure.cli.assignment import accounts_app, assignment_app, users_app
+    from tenure.cli.demo import demo_app
     from tenure.cli.notes import notes_app
     from tenure.cli.onboarding import onboarding_app
     from tenure.cli.serve import serve
@@ -82,6 +83,7 @@ def _register_commands() -> None:
     app.add_typer(accounts_app, name="accounts")
     app.add_typer(onboarding_app, name="onboarding")
     app.add_typer(notes_app, name="notes")
+    app.add_typer(demo_app, name="demo")
     app.command()(serve)
 
 

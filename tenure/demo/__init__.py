@@ -1,0 +1,1 @@
+"""A seeded generator of a believable demo company in the canonical import format."""
