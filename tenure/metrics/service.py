@@ -1,0 +1,268 @@
+"""The one place metrics run: store → Arrow → Ibis on DuckDB → results."""
+
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from datetime import timedelta
+from typing import Any
+
+import ibis
+import ibis.expr.types as ir
+import pyarrow as pa
+import structlog
+from sqlalchemy import Engine
+
+from tenure.core.errors import InvalidInput
+from tenure.core.money import minor_digits
+from tenure.core.time import Period
+from tenure.metrics import (
+    definitions,  # noqa: F401  (registers the catalogue)
+    queries,
+)
+from tenure.metrics.registry import METRICS, MetricSpec, resolve_metric
+from tenure.metrics.result import MetricResult, Row, SummaryContext
+from tenure.metrics.store import (
+    StoreContents,
+    accounts_table,
+    costs_table,
+    load_store,
+    responses_table,
+    segments_table,
+)
+from tenure.revenue.fx import RateBook
+from tenure.revenue.policy import MetricOptions
+from tenure.revenue.renewal import RenewalBook, renewals_in_period
+from tenure.revenue.timeline import RevenueInputs, Segment, build_segments
+
+log = structlog.get_logger()
+
+SLICES = ("segment", "csm", "plan", "cohort")
+_SLICE_COLUMNS = {
+    "segment": "segment",
+    "csm": "csm_id",
+    "plan": "plan",
+    "cohort": "cohort",
+}
+_ACCOUNT_COLUMNS = ("segment", "csm_id", "plan", "cohort")
+
+
+class InvalidSlice(InvalidInput):
+    """A --by value the metric suite cannot slice by."""
+
+
+class MetricService:
+    """Computes registered metrics for periods and slices from one store snapshot."""
+
+    def __init__(self, contents: StoreContents, options: MetricOptions) -> None:
+        self.options = options
+        self.contents = contents
+        self.segments: list[Segment] = build_segments(
+            RevenueInputs(contents.lines, contents.discounts, contents.pauses,
+                          contents.cancellations),
+            options,
+        )  # fmt: skip
+        self.rate_book = RateBook(contents.rates, options.reporting_currency)
+        self.renewal_book = RenewalBook(self.segments, options)
+        self._con = ibis.duckdb.connect()
+        self._segments = ibis.memtable(segments_table(self.segments))
+        self._accounts = ibis.memtable(accounts_table(contents.accounts))
+        self._costs = ibis.memtable(costs_table(contents.costs, self.rate_book))
+        self._responses = ibis.memtable(responses_table(contents.responses, options))
+
+    @classmethod
+    def from_engine(cls, engine: Engine, options: MetricOptions) -> "MetricService":
+        """Load the operational store behind `engine` and bind the options."""
+        return cls(load_store(engine), options)
+
+    def compute(
+        self, names: Sequence[str], period: Period, *, by: str | None = None
+    ) -> list[MetricResult]:
+        """Each named metric for the period; one result per slice when `by` is set."""
+        specs = [resolve_metric(name) for name in names]
+        if by is not None and by not in SLICES:
+            raise InvalidSlice(
+                f"cannot slice by {by!r}; use one of {', '.join(SLICES)}"
+            )
+        needed = {frame for spec in specs for frame in spec.inputs}
+        frames = {name: self._frame(name, period) for name in sorted(needed)}
+        results: list[MetricResult] = []
+        for spec in specs:
+            results.extend(self._reduce(spec, frames, period, by))
+        log.debug("metrics.computed", metrics=len(specs), period=period.label, by=by)
+        return results
+
+    def _reduce(
+        self,
+        spec: MetricSpec,
+        frames: dict[str, list[Row]],
+        period: Period,
+        by: str | None,
+    ) -> list[MetricResult]:
+        ctx = SummaryContext(period, self.options, self._minor_per_major)
+        if by is None:
+            return [spec.reduce(frames, ctx)]
+        if not spec.is_sliceable:
+            whole = spec.reduce(frames, ctx)
+            whole.reason = whole.reason or f"{spec.label} is not kept per {by}"
+            return [whole]
+        column = _SLICE_COLUMNS[by]
+        keys = sorted(
+            {str(r.get(column)) for f in frames.values() for r in f if column in r}
+        )
+        results = []
+        for key in keys:
+            sliced = {
+                name: [r for r in rows if column not in r or str(r.get(column)) == key]
+                for name, rows in frames.items()
+            }
+            results.append(spec.reduce(sliced, SummaryContext(
+                period, self.options, self._minor_per_major, slice=f"{by}={key}")))  # fmt: skip
+        return results
+
+    @property
+    def _minor_per_major(self) -> int:
+        return int(10 ** minor_digits(self.options.reporting_currency))
+
+    def _frame(self, name: str, period: Period) -> list[Row]:
+        builders: dict[str, Callable[[Period], list[Row]]] = {
+            "movements": self._movements,
+            "product_loss": self._product_loss,
+            "committed": self._committed,
+            "cohorts": self._cohorts,
+            "renewals": self._renewals,
+            "costs": self._period_costs,
+            "nps": self._nps,
+            "roster": self._roster,
+            "new_customers": self._new_customers,
+        }
+        return builders[name](period)
+
+    def _execute(self, expr: ir.Table) -> list[Row]:
+        table: pa.Table = self._con.to_pyarrow(expr)
+        return table.to_pylist()  # type: ignore[no-any-return]
+
+    def _rates(self, period: Period) -> ir.Table:
+        """Rates at the start (S − 1) and end (E − 1) of the period per currency."""
+        currencies = {s.currency for s in self.segments} | {
+            self.options.reporting_currency
+        }
+        start_day = period.start - timedelta(days=1)
+        end_day = period.last_day
+        rows = []
+        for currency in sorted(currencies):
+            end = self.rate_book.rate(currency, end_day)
+            start = end if self.options.fx_basis == "period_end" else (
+                self.rate_book.rate(currency, start_day)
+            )  # fmt: skip
+            rows.append({"currency": currency, "rate_start": float(start),
+                         "rate_end": float(end)})  # fmt: skip
+        return ibis.memtable(pa.Table.from_pylist(rows, schema=pa.schema(
+            [("currency", pa.string()), ("rate_start", pa.float64()),
+             ("rate_end", pa.float64())])))  # fmt: skip
+
+    def _movements(self, period: Period) -> list[Row]:
+        expr = queries.account_movements(
+            self._segments, self._rates(period), self._accounts, period,
+            exclude_paused=self.options.pause_policy == "exclude",
+        )  # fmt: skip
+        return self._execute(expr.order_by("account_id"))
+
+    def _product_loss(self, period: Period) -> list[Row]:
+        expr = queries.gross_loss_by_product(
+            self._segments, self._rates(period), period
+        )
+        return self._with_accounts(self._execute(expr))
+
+    def _committed(self, period: Period) -> list[Row]:
+        expr = queries.committed_arr(
+            self._segments, self._rates(period), period.last_day
+        )
+        return self._with_accounts(self._execute(expr.order_by("account_id")))
+
+    def _cohorts(self, period: Period) -> list[Row]:
+        expr = queries.cohort_arr(self._segments, self._rates(period), period.last_day)
+        rows = self._execute(expr.order_by("account_id"))
+        return self._with_accounts([r for r in rows if r["first_paid_on"] < period.end])
+
+    def _renewals(self, period: Period) -> list[Row]:
+        records = renewals_in_period(
+            self.contents.renewals, self.contents.lines, self.renewal_book, period
+        )
+        rows = []
+        for record in records:
+            rate = self.rate_book.rate(
+                record.currency, period.start - timedelta(days=1)
+            )
+            rows.append({
+                "account_id": record.account_id, "line_id": record.line_id,
+                "due_on": record.due_on, "outcome": record.outcome,
+                "decided_on": record.decided_on, "source": record.source,
+                "arr_before": round(record.arr_before_cents * rate),
+                "arr_after": round(record.arr_after_cents * rate),
+            })  # fmt: skip
+        return self._with_accounts(rows)
+
+    def _period_costs(self, period: Period) -> list[Row]:
+        expr = self._costs.filter(
+            (self._costs.starts_on >= period.start)
+            & (self._costs.ends_on <= period.end)
+        )
+        return self._execute(expr.order_by("id"))
+
+    def _nps(self, period: Period) -> list[Row]:
+        expr = queries.nps_responses(
+            self._responses, period, dedup=self.options.nps_dedup
+        )
+        return self._with_accounts(self._execute(expr.order_by("id")))
+
+    def _roster(self, period: Period) -> list[Row]:
+        return [
+            {"id": u.id, "role": u.role, "fte": u.fte, "joined_on": u.joined_on,
+             "left_on": u.left_on}
+            for u in self.contents.users
+        ]  # fmt: skip
+
+    def _new_customers(self, period: Period) -> list[Row]:
+        rows = []
+        for entry in self.contents.acquired:
+            own = _parse_own_period(entry.period, entry.id)
+            if period.start <= own.start and own.end <= period.end:
+                rows.append(
+                    {"id": entry.id, "period": entry.period, "count": entry.count}
+                )
+        return rows
+
+    def _with_accounts(self, rows: list[Row]) -> list[Row]:
+        """Attach segment, CSM, plan and first-paid cohort for slicing."""
+        if not hasattr(self, "_account_attrs"):
+            attrs: dict[str, dict[str, Any]] = defaultdict(dict)
+            for account in self.contents.accounts:
+                attrs[account.id] = {"segment": account.segment,
+                                     "csm_id": account.csm_id, "plan": account.plan}  # fmt: skip
+            firsts: dict[str, Any] = {}
+            for s in self.segments:
+                if s.account_id not in firsts or s.starts_on < firsts[s.account_id]:
+                    firsts[s.account_id] = s.starts_on
+            for account_id, first in firsts.items():
+                attrs[account_id]["cohort"] = f"{first:%Y-%m}"
+            self._account_attrs = attrs
+        blank = dict.fromkeys(_ACCOUNT_COLUMNS)
+        return [
+            {**blank, **self._account_attrs.get(r["account_id"], {}), **r} for r in rows
+        ]
+
+
+def _parse_own_period(text: str, row_id: str) -> Period:
+    from tenure.core.time import parse_period
+
+    try:
+        return parse_period(text)
+    except InvalidInput as exc:
+        raise InvalidInput(
+            f"new_customers_acquired row {row_id!r} has period {text!r} that is not "
+            "understood; write 2024-01, 2024-Q1 or 2024"
+        ) from exc
+
+
+def registered_metrics() -> list[MetricSpec]:
+    """Every registered metric, by slug."""
+    return [METRICS[slug] for slug in sorted(METRICS)]

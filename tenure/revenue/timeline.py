@@ -1,0 +1,262 @@
+"""The ARR timeline: each contract line cut into segments of constant ARR.
+
+A segment is a change point pair: from `starts_on` (inclusive) to `ends_on`
+(exclusive) the line contributes `arr_cents` in its own currency. Only segments
+with ARR above zero are kept, so the work grows with the number of ARR changes,
+never with accounts × days.
+"""
+
+import itertools
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+from fractions import Fraction
+
+from tenure.revenue.models import Cancellation, ContractLine, Discount, Pause
+from tenure.revenue.policy import MetricOptions
+
+OPEN_END = date(9999, 12, 31)
+PERIODS_PER_YEAR: dict[str, int] = {"week": 52, "month": 12, "quarter": 4, "year": 1}
+RECURRING_DISCOUNTS = ("repeating", "forever")
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A stretch of days during which one line's ARR is constant and above zero."""
+
+    account_id: str
+    line_id: str
+    product: str
+    currency: str
+    starts_on: date
+    ends_on: date
+    arr_cents: int
+    is_paused: bool = False
+    notice_on: date | None = None
+    is_bridged: bool = False
+
+    def is_active_on(self, day: date) -> bool:
+        return self.starts_on <= day < self.ends_on
+
+
+@dataclass(frozen=True)
+class RevenueInputs:
+    """Everything that moves ARR, as loaded from the operational store."""
+
+    lines: Sequence[ContractLine]
+    discounts: Sequence[Discount] = ()
+    pauses: Sequence[Pause] = ()
+    cancellations: Sequence[Cancellation] = ()
+
+
+def round_half_up(value: Fraction) -> int:
+    """Round a non-negative or negative fraction to the nearest integer, half away."""
+    sign = -1 if value < 0 else 1
+    return sign * int(abs(value) + Fraction(1, 2))
+
+
+def base_arr(line: ContractLine) -> Fraction:
+    """The line's ARR before discounts; zero for non-recurring kinds."""
+    kind = line.kind or "paid"
+    if kind != "paid" or line.interval == "once":
+        return Fraction(0)
+    if line.arr_cents is not None:
+        return Fraction(line.arr_cents)
+    per_year = PERIODS_PER_YEAR.get(line.interval or "month", 12)
+    count = line.interval_count or 1
+    return Fraction(line.amount_cents or 0) * per_year / count
+
+
+def _annualised_amount_off(discount: Discount, line: ContractLine) -> Fraction:
+    if line.arr_cents is not None and line.amount_cents:
+        return (
+            Fraction(discount.amount_off_cents or 0)
+            * line.arr_cents
+            / (line.amount_cents)
+        )
+    per_year = PERIODS_PER_YEAR.get(line.interval or "month", 12)
+    return (
+        Fraction(discount.amount_off_cents or 0) * per_year / (line.interval_count or 1)
+    )
+
+
+def _reduction(discount: Discount, line: ContractLine, base: Fraction) -> Fraction:
+    if discount.percent_off is not None:
+        return base * Fraction(discount.percent_off) / 100
+    return _annualised_amount_off(discount, line)
+
+
+def _discount_span(discount: Discount, line: ContractLine) -> tuple[date, date]:
+    end = discount.ends_on or OPEN_END
+    if discount.duration == "once" and discount.ends_on is None:
+        per_year = PERIODS_PER_YEAR.get(line.interval or "month", 12)
+        days = 365 * (line.interval_count or 1) // per_year
+        end = discount.starts_on + timedelta(days=max(days, 1))
+    return discount.starts_on, end
+
+
+def _effective_end(
+    line: ContractLine, cancellations: Sequence[Cancellation], options: MetricOptions
+) -> date:
+    end = line.ends_on or OPEN_END
+    for cancellation in cancellations:
+        effective = cancellation.effective_on
+        if options.churn_date == "cancellation" and cancellation.requested_on:
+            effective = cancellation.requested_on
+        if cancellation.contract_line_id in (None, line.id):
+            end = min(end, max(effective, line.starts_on))
+    return end
+
+
+def _notice_on(
+    line: ContractLine, cancellations: Sequence[Cancellation]
+) -> date | None:
+    dates = [line.cancellation_notice_on] if line.cancellation_notice_on else []
+    for cancellation in cancellations:
+        if cancellation.contract_line_id in (None, line.id):
+            dates.append(cancellation.requested_on or cancellation.effective_on)
+    return min(dates) if dates else None
+
+
+def line_segments(
+    line: ContractLine,
+    *,
+    discounts: Sequence[Discount],
+    pauses: Sequence[Pause],
+    cancellations: Sequence[Cancellation],
+    options: MetricOptions,
+) -> list[Segment]:
+    """Cut one line into segments at every discount and pause boundary."""
+    base = base_arr(line)
+    start, end = line.starts_on, _effective_end(line, cancellations, options)
+    if base <= 0 or end <= start:
+        return []
+    applied = [
+        (discount, *_discount_span(discount, line))
+        for discount in discounts
+        if discount.duration in RECURRING_DISCOUNTS or options.discount_policy == "all"
+    ]
+    spans = [(pause.starts_on, pause.ends_on or OPEN_END) for pause in pauses]
+    cuts = {start, end}
+    for _, lo, hi in applied:
+        cuts.update(day for day in (lo, hi) if start < day < end)
+    for lo, hi in spans:
+        cuts.update(day for day in (lo, hi) if start < day < end)
+    notice_on = _notice_on(line, cancellations)
+    ordered = sorted(cuts)
+    segments: list[Segment] = []
+    for lo, hi in itertools.pairwise(ordered):
+        off = sum(
+            (_reduction(d, line, base) for d, a, b in applied if a <= lo < b),
+            Fraction(0),
+        )
+        arr = round_half_up(max(Fraction(0), base - off))
+        paused = any(a <= lo < b for a, b in spans)
+        if arr > 0:
+            segment = Segment(
+                line.account_id, line.id, line.product or "", line.currency or "USD",
+                lo, hi, arr, paused, notice_on,
+            )  # fmt: skip
+            segments.append(segment)
+    return _merge(segments)
+
+
+def _merge(segments: list[Segment]) -> list[Segment]:
+    merged: list[Segment] = []
+    for segment in segments:
+        last = merged[-1] if merged else None
+        if (
+            last is not None
+            and last.ends_on == segment.starts_on
+            and (last.arr_cents, last.is_paused)
+            == (segment.arr_cents, segment.is_paused)
+        ):
+            merged[-1] = replace(last, ends_on=segment.ends_on)
+        else:
+            merged.append(segment)
+    return merged
+
+
+def _by_key(
+    records: Iterable[Discount | Pause | Cancellation], attr: str
+) -> dict[str, list[Discount | Pause | Cancellation]]:
+    grouped: dict[str, list[Discount | Pause | Cancellation]] = defaultdict(list)
+    for record in records:
+        key = getattr(record, attr, None)
+        if key is not None:
+            grouped[key].append(record)
+    return grouped
+
+
+def build_segments(inputs: RevenueInputs, options: MetricOptions) -> list[Segment]:
+    """Every line's segments, with short zero-ARR gaps bridged per account."""
+    by_line = {
+        name: _by_key(records, "contract_line_id")
+        for name, records in (
+            ("discounts", inputs.discounts),
+            ("pauses", inputs.pauses),
+        )
+    }
+    by_account = {
+        name: _by_key(
+            (r for r in records if getattr(r, "contract_line_id", None) is None),
+            "account_id",
+        )
+        for name, records in (
+            ("discounts", inputs.discounts),
+            ("pauses", inputs.pauses),
+        )
+    }
+    cancellations = _by_key(inputs.cancellations, "account_id")
+    segments: list[Segment] = []
+    for line in inputs.lines:
+        segments.extend(
+            line_segments(
+                line,
+                discounts=[
+                    *by_line["discounts"].get(line.id, []),
+                    *by_account["discounts"].get(line.account_id, []),
+                ],  # type: ignore[list-item]
+                pauses=[
+                    *by_line["pauses"].get(line.id, []),
+                    *by_account["pauses"].get(line.account_id, []),
+                ],  # type: ignore[list-item]
+                cancellations=cancellations.get(line.account_id, []),  # type: ignore[arg-type]
+                options=options,
+            )
+        )
+    return bridge_gaps(segments, grace_days=options.grace_days)
+
+
+def coverage(segments: Iterable[Segment]) -> list[tuple[date, date]]:
+    """The union of the segments' day ranges, as sorted disjoint ranges."""
+    spans: list[tuple[date, date]] = []
+    for segment in sorted(segments, key=lambda s: (s.starts_on, s.ends_on)):
+        if spans and segment.starts_on <= spans[-1][1]:
+            spans[-1] = (spans[-1][0], max(spans[-1][1], segment.ends_on))
+        else:
+            spans.append((segment.starts_on, segment.ends_on))
+    return spans
+
+
+def bridge_gaps(segments: list[Segment], *, grace_days: int) -> list[Segment]:
+    """Fill each account's zero-ARR gaps of at most `grace_days` at the prior ARR."""
+    if grace_days <= 0:
+        return segments
+    accounts: dict[str, list[Segment]] = defaultdict(list)
+    for segment in segments:
+        accounts[segment.account_id].append(segment)
+    bridged = list(segments)
+    for account_segments in accounts.values():
+        spans = coverage(account_segments)
+        for (_, gap_start), (gap_end, _) in itertools.pairwise(spans):
+            if (gap_end - gap_start).days > grace_days:
+                continue
+            before = gap_start - timedelta(days=1)
+            bridged.extend(
+                replace(s, starts_on=gap_start, ends_on=gap_end, is_bridged=True)
+                for s in account_segments
+                if s.is_active_on(before)
+            )
+    return bridged
