@@ -43,10 +43,21 @@ from tenure.revenue.policy import MetricOptions
 from tenure.surveys.models import SurveyResponse
 
 OPTION_KEYS = (
-    "timezone", "reporting_currency", "grace_days", "as_of", "pause_policy", "grain",
-    "annualise", "renewed_arr_basis", "lifetime_cap_years", "days_per_year",
-    "late_renewal", "nps_dedup", "arr_per_csm_numerator", "discount_policy",
-)  # fmt: skip
+    "timezone",
+    "reporting_currency",
+    "grace_days",
+    "as_of",
+    "pause_policy",
+    "grain",
+    "annualise",
+    "renewed_arr_basis",
+    "lifetime_cap_years",
+    "days_per_year",
+    "late_renewal",
+    "nps_dedup",
+    "arr_per_csm_numerator",
+    "discount_policy",
+)
 SUPPORTED_CHOICES = {
     "per_customer_basis": "starting_customers",
     "lifetime_from": "annual_logo_churn",
@@ -94,24 +105,39 @@ class CaseLoader:
         for item in self.data.get("subscriptions") or []:
             built.append(self._line(item))
         for name, build in (
-            ("discounts", self._discount), ("pauses", self._pause),
-            ("cancellations", self._cancellation), ("renewals", self._renewal),
-            ("costs", self._cost), ("survey_responses", self._response),
-            ("new_customers_acquired", self._acquired), ("fx_rates", self._rate),
+            ("discounts", self._discount),
+            ("pauses", self._pause),
+            ("cancellations", self._cancellation),
+            ("renewals", self._renewal),
+            ("costs", self._cost),
+            ("survey_responses", self._response),
+            ("new_customers_acquired", self._acquired),
+            ("fx_rates", self._rate),
             ("exchange_rates", self._rate),
-        ):  # fmt: skip
-            built.extend(build(item, f"{name}-{next(counter)}") for item in self.data.get(name) or [])
-        return [*self.users.values(), *self.accounts.values(), *self.contacts.values(), *built]
+        ):
+            built.extend(
+                build(item, f"{name}-{next(counter)}")
+                for item in self.data.get(name) or []
+            )
+        return [
+            *self.users.values(),
+            *self.accounts.values(),
+            *self.contacts.values(),
+            *built,
+        ]
 
     def _user(self, user_id: str, item: dict[str, Any] | None = None) -> str:
         item = item or {}
         if user_id not in self.users:
             self.users[user_id] = User(
-                id=user_id, email=f"{user_id}@example.com", name=user_id,
-                role=item.get("role", "csm"), fte=Decimal(str(item.get("fte", 1))),
+                id=user_id,
+                email=f"{user_id}@example.com",
+                name=user_id,
+                role=item.get("role", "csm"),
+                fte=Decimal(str(item.get("fte", 1))),
                 joined_on=_day(item.get("start"), self.tz),
                 left_on=_day(item.get("end"), self.tz),
-            )  # fmt: skip
+            )
         return user_id
 
     def _account(self, account_id: str, item: dict[str, Any] | None = None) -> str:
@@ -119,64 +145,87 @@ class CaseLoader:
         if account_id not in self.accounts:
             csm = item.get("csm")
             self.accounts[account_id] = Account(
-                id=account_id, name=item.get("name", account_id),
-                segment=item.get("segment"), plan=item.get("plan"),
+                id=account_id,
+                name=item.get("name", account_id),
+                segment=item.get("segment"),
+                plan=item.get("plan"),
                 csm_id=self._user(csm) if csm else None,
-            )  # fmt: skip
+            )
         return account_id
 
     def _line(self, item: dict[str, Any]) -> ContractLine:
         currency = item.get("currency", "USD")
         has_arr = item.get("arr") is not None
         return ContractLine(
-            id=item["id"], account_id=self._account(item["account"]),
-            product=item.get("product"), kind=item.get("kind", "paid"),
-            starts_on=_day(item["start"], self.tz), ends_on=_day(item.get("end"), self.tz),
+            id=item["id"],
+            account_id=self._account(item["account"]),
+            product=item.get("product"),
+            kind=item.get("kind", "paid"),
+            starts_on=_day(item["start"], self.tz),
+            ends_on=_day(item.get("end"), self.tz),
             interval=item.get("interval", "year" if has_arr else "month"),
             interval_count=item.get("interval_count", 1),
             amount_cents=_cents(item.get("amount", item.get("arr", 0)), currency),
-            arr_cents=_cents(item.get("arr"), currency), currency=currency,
-        )  # fmt: skip
+            arr_cents=_cents(item.get("arr"), currency),
+            currency=currency,
+        )
 
     def _discount(self, item: dict[str, Any], key: str) -> Discount:
         return Discount(
-            id=item.get("id", key), contract_line_id=item.get("subscription"),
-            account_id=item.get("account"), duration=item["duration"],
-            percent_off=None if item.get("percent") is None else Decimal(str(item["percent"])),
+            id=item.get("id", key),
+            contract_line_id=item.get("subscription"),
+            account_id=item.get("account"),
+            duration=item["duration"],
+            percent_off=None
+            if item.get("percent") is None
+            else Decimal(str(item["percent"])),
             amount_off_cents=_cents(item.get("amount_off")),
-            starts_on=_day(item["start"], self.tz), ends_on=_day(item.get("end"), self.tz),
+            starts_on=_day(item["start"], self.tz),
+            ends_on=_day(item.get("end"), self.tz),
             reason=item.get("reason"),
-        )  # fmt: skip
+        )
 
     def _pause(self, item: dict[str, Any], key: str) -> Pause:
-        return Pause(id=item.get("id", key), contract_line_id=item.get("subscription"),
-                     account_id=item.get("account"), starts_on=_day(item["start"], self.tz),
-                     ends_on=_day(item.get("end"), self.tz))  # fmt: skip
+        return Pause(
+            id=item.get("id", key),
+            contract_line_id=item.get("subscription"),
+            account_id=item.get("account"),
+            starts_on=_day(item["start"], self.tz),
+            ends_on=_day(item.get("end"), self.tz),
+        )
 
     def _cancellation(self, item: dict[str, Any], key: str) -> Cancellation:
         return Cancellation(
-            id=item.get("id", key), account_id=self._account(item["account"]),
+            id=item.get("id", key),
+            account_id=self._account(item["account"]),
             contract_line_id=item.get("subscription"),
             requested_on=_day(item.get("requested_at"), self.tz),
             effective_on=_day(item["effective_at"], self.tz),
             reason=item.get("type"),
-        )  # fmt: skip
+        )
 
     def _renewal(self, item: dict[str, Any], key: str) -> Renewal:
         return Renewal(
-            id=item.get("id", key), account_id=self._account(item["account"]),
-            contract_line_id=item.get("contract"), due_on=_day(item["due_date"], self.tz),
+            id=item.get("id", key),
+            account_id=self._account(item["account"]),
+            contract_line_id=item.get("contract"),
+            due_on=_day(item["due_date"], self.tz),
             outcome=item.get("outcome", "pending"),
             decided_on=_day(item.get("decided_at"), self.tz),
             arr_before_cents=_cents(item.get("prior_arr")),
-            arr_after_cents=_cents(item.get("new_arr")), currency="USD",
-        )  # fmt: skip
+            arr_after_cents=_cents(item.get("new_arr")),
+            currency="USD",
+        )
 
     def _cost(self, item: dict[str, Any], key: str) -> Cost:
         currency = item.get("currency", "USD")
-        return Cost(id=item.get("id", key), period=str(item["period"]),
-                    category=item.get("kind", item.get("category")),
-                    amount_cents=_cents(item["amount"], currency), currency=currency)  # fmt: skip
+        return Cost(
+            id=item.get("id", key),
+            period=str(item["period"]),
+            category=item.get("kind", item.get("category")),
+            amount_cents=_cents(item["amount"], currency),
+            currency=currency,
+        )
 
     def _response(self, item: dict[str, Any], key: str) -> SurveyResponse:
         account_id = self._account(item["account"])
@@ -184,20 +233,27 @@ class CaseLoader:
         if contact and contact not in self.contacts:
             self.contacts[contact] = Contact(id=contact, account_id=account_id)
         return SurveyResponse(
-            id=item.get("id", key), survey=item.get("survey", "nps"),
-            account_id=account_id, contact_id=contact, kind=item.get("kind", "nps"),
-            score=item.get("score"), responded_at=_instant(item["at"]),
-        )  # fmt: skip
+            id=item.get("id", key),
+            survey=item.get("survey", "nps"),
+            account_id=account_id,
+            contact_id=contact,
+            kind=item.get("kind", "nps"),
+            score=item.get("score"),
+            responded_at=_instant(item["at"]),
+        )
 
     def _acquired(self, item: dict[str, Any], key: str) -> AcquiredAccountCount:
-        return AcquiredAccountCount(id=key, period=str(item["period"]), count=item["count"])
+        return AcquiredAccountCount(
+            id=key, period=str(item["period"]), count=item["count"]
+        )
 
     def _rate(self, item: dict[str, Any], key: str) -> ExchangeRate:
         return ExchangeRate(
-            currency=item["currency"], quote_currency=item.get("quote", item.get("quote_currency")),
+            currency=item["currency"],
+            quote_currency=item.get("quote", item.get("quote_currency")),
             rate_on=_day(item.get("date", item.get("rate_on")), self.tz),
             rate=Decimal(str(item["rate"])),
-        )  # fmt: skip
+        )
 
 
 def _period(query: dict[str, Any]) -> list[Period]:
@@ -218,7 +274,9 @@ def _period(query: dict[str, Any]) -> list[Period]:
 def _options(query: dict[str, Any]) -> MetricOptions:
     for key, supported in SUPPORTED_CHOICES.items():
         if key in query and query[key] != supported:
-            raise ValueError(f"query {key}={query[key]!r} is not supported; use {supported}")
+            raise ValueError(
+                f"query {key}={query[key]!r} is not supported; use {supported}"
+            )
     values = {key: query[key] for key in OPTION_KEYS if key in query}
     if "round" in query:
         values["nps_round"] = query["round"]
@@ -231,7 +289,9 @@ def _names(query: dict[str, Any]) -> list[str]:
     return [*names, *(query.get("also") or [])]
 
 
-def compute_flat(case_input: dict[str, Any], query: dict[str, Any]) -> dict[str, dict[str, Any]]:
+def compute_flat(
+    case_input: dict[str, Any], query: dict[str, Any]
+) -> dict[str, dict[str, Any]]:
     """Load the case into a fresh store and return, per period label, name → value."""
     options = _options(query)
     with tempfile.TemporaryDirectory() as home:
@@ -273,7 +333,9 @@ def _same(expected: Any, got: Any, key: str) -> bool:
     if expected is None or got is None:
         return expected is None and got is None
     if isinstance(expected, list):
-        return isinstance(got, list) and sorted(map(str, got)) == sorted(map(str, expected))
+        return isinstance(got, list) and sorted(map(str, got)) == sorted(
+            map(str, expected)
+        )
     if isinstance(got, list):
         got = len(got)
     if isinstance(expected, int | float) and isinstance(got, int | float):
@@ -283,19 +345,25 @@ def _same(expected: Any, got: Any, key: str) -> bool:
     return bool(expected == got)
 
 
-def mismatches(expected: dict[str, Any], values: dict[str, Any]) -> Iterator[tuple[str, Any, Any]]:
+def mismatches(
+    expected: dict[str, Any], values: dict[str, Any]
+) -> Iterator[tuple[str, Any, Any]]:
     """(key, expected, got) for every leaf that differs."""
     for key, want in expected.items():
         got = values.get(key)
         if isinstance(want, dict):
             inner = got if isinstance(got, dict) else values
-            yield from ((f"{key}.{k}" if inner is got else k, w, g)
-                        for k, w, g in mismatches(want, inner))  # fmt: skip
+            yield from (
+                (f"{key}.{k}" if inner is got else k, w, g)
+                for k, w, g in mismatches(want, inner)
+            )
         elif not _same(want, got, key):
             yield key, want, got
 
 
-def _for_periods(expected: dict[str, Any], flat: dict[str, dict[str, Any]]) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+def _for_periods(
+    expected: dict[str, Any], flat: dict[str, dict[str, Any]]
+) -> list[tuple[dict[str, Any], dict[str, Any]]]:
     if len(flat) > 1 or set(expected) & set(flat):
         return [(expected.get(label, {}), flat[label]) for label in flat]
     return [(expected, next(iter(flat.values())))]
@@ -310,12 +378,16 @@ def check_case(case: dict[str, Any]) -> list[str]:
     for query, expected in zip(queries, expected_list, strict=True):
         flat = compute_flat(case["input"], query)
         for want, values in _for_periods(expected, flat):
-            problems.extend(f"{k} expected {w} got {g}" for k, w, g in mismatches(want, values))
+            problems.extend(
+                f"{k} expected {w} got {g}" for k, w, g in mismatches(want, values)
+            )
         problems.extend(_wrong_hits(case, query, flat))
     return problems
 
 
-def _wrong_hits(case: dict[str, Any], query: dict[str, Any], flat: dict[str, dict[str, Any]]) -> list[str]:
+def _wrong_hits(
+    case: dict[str, Any], query: dict[str, Any], flat: dict[str, dict[str, Any]]
+) -> list[str]:
     hits = []
     primary = _names(query)[0]
     for wrong in case["expected"].get("wrong") or []:
@@ -334,7 +406,7 @@ def run(path: Path) -> int:
     for case in cases:
         try:
             problems = check_case(case)
-        except Exception as exc:  # noqa: BLE001  (a crash is a failed case, not a stop)
+        except Exception as exc:
             problems = [f"raised {type(exc).__name__}: {exc}"]
         if problems:
             failed += 1

@@ -111,4 +111,4 @@ def annualise(
         return rate * factor
     if rate > 1:
         return None
-    return 1 - (1 - rate) ** factor
+    return 1 - float((1 - rate) ** factor)

@@ -56,10 +56,14 @@ class MetricService:
         self.options = options
         self.contents = contents
         self.segments: list[Segment] = build_segments(
-            RevenueInputs(contents.lines, contents.discounts, contents.pauses,
-                          contents.cancellations),
+            RevenueInputs(
+                contents.lines,
+                contents.discounts,
+                contents.pauses,
+                contents.cancellations,
+            ),
             options,
-        )  # fmt: skip
+        )
         self.rate_book = RateBook(contents.rates, options.reporting_currency)
         self.renewal_book = RenewalBook(self.segments, options)
         self._con = ibis.duckdb.connect()
@@ -114,8 +118,14 @@ class MetricService:
                 name: [r for r in rows if column not in r or str(r.get(column)) == key]
                 for name, rows in frames.items()
             }
-            results.append(spec.reduce(sliced, SummaryContext(
-                period, self.options, self._minor_per_major, slice=f"{by}={key}")))  # fmt: skip
+            results.append(
+                spec.reduce(
+                    sliced,
+                    SummaryContext(
+                        period, self.options, self._minor_per_major, slice=f"{by}={key}"
+                    ),
+                )
+            )
         return results
 
     @property
@@ -150,20 +160,39 @@ class MetricService:
         rows = []
         for currency in sorted(currencies):
             end = self.rate_book.rate(currency, end_day)
-            start = end if self.options.fx_basis == "period_end" else (
-                self.rate_book.rate(currency, start_day)
-            )  # fmt: skip
-            rows.append({"currency": currency, "rate_start": float(start),
-                         "rate_end": float(end)})  # fmt: skip
-        return ibis.memtable(pa.Table.from_pylist(rows, schema=pa.schema(
-            [("currency", pa.string()), ("rate_start", pa.float64()),
-             ("rate_end", pa.float64())])))  # fmt: skip
+            start = (
+                end
+                if self.options.fx_basis == "period_end"
+                else (self.rate_book.rate(currency, start_day))
+            )
+            rows.append(
+                {
+                    "currency": currency,
+                    "rate_start": float(start),
+                    "rate_end": float(end),
+                }
+            )
+        return ibis.memtable(
+            pa.Table.from_pylist(
+                rows,
+                schema=pa.schema(
+                    [
+                        ("currency", pa.string()),
+                        ("rate_start", pa.float64()),
+                        ("rate_end", pa.float64()),
+                    ]
+                ),
+            )
+        )
 
     def _movements(self, period: Period) -> list[Row]:
         expr = queries.account_movements(
-            self._segments, self._rates(period), self._accounts, period,
+            self._segments,
+            self._rates(period),
+            self._accounts,
+            period,
             exclude_paused=self.options.pause_policy == "exclude",
-        )  # fmt: skip
+        )
         return self._execute(expr.order_by("account_id"))
 
     def _product_loss(self, period: Period) -> list[Row]:
@@ -192,13 +221,18 @@ class MetricService:
             rate = self.rate_book.rate(
                 record.currency, period.start - timedelta(days=1)
             )
-            rows.append({
-                "account_id": record.account_id, "line_id": record.line_id,
-                "due_on": record.due_on, "outcome": record.outcome,
-                "decided_on": record.decided_on, "source": record.source,
-                "arr_before": round(record.arr_before_cents * rate),
-                "arr_after": round(record.arr_after_cents * rate),
-            })  # fmt: skip
+            rows.append(
+                {
+                    "account_id": record.account_id,
+                    "line_id": record.line_id,
+                    "due_on": record.due_on,
+                    "outcome": record.outcome,
+                    "decided_on": record.decided_on,
+                    "source": record.source,
+                    "arr_before": round(record.arr_before_cents * rate),
+                    "arr_after": round(record.arr_after_cents * rate),
+                }
+            )
         return self._with_accounts(rows)
 
     def _period_costs(self, period: Period) -> list[Row]:
@@ -216,10 +250,15 @@ class MetricService:
 
     def _roster(self, period: Period) -> list[Row]:
         return [
-            {"id": u.id, "role": u.role, "fte": u.fte, "joined_on": u.joined_on,
-             "left_on": u.left_on}
+            {
+                "id": u.id,
+                "role": u.role,
+                "fte": u.fte,
+                "joined_on": u.joined_on,
+                "left_on": u.left_on,
+            }
             for u in self.contents.users
-        ]  # fmt: skip
+        ]
 
     def _new_customers(self, period: Period) -> list[Row]:
         rows = []
@@ -236,8 +275,11 @@ class MetricService:
         if not hasattr(self, "_account_attrs"):
             attrs: dict[str, dict[str, Any]] = defaultdict(dict)
             for account in self.contents.accounts:
-                attrs[account.id] = {"segment": account.segment,
-                                     "csm_id": account.csm_id, "plan": account.plan}  # fmt: skip
+                attrs[account.id] = {
+                    "segment": account.segment,
+                    "csm_id": account.csm_id,
+                    "plan": account.plan,
+                }
             firsts: dict[str, Any] = {}
             for s in self.segments:
                 if s.account_id not in firsts or s.starts_on < firsts[s.account_id]:

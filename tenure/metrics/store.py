@@ -90,7 +90,7 @@ class StoreContents:
 
 
 def _all(session: Session, model: type[T]) -> list[T]:
-    return list(session.scalars(select(model)))  # type: ignore[call-overload]
+    return list(session.scalars(select(model)))
 
 
 def load_store(engine: Engine) -> StoreContents:

@@ -84,8 +84,14 @@ class RenewalBook:
             account: coverage(items) for account, items in self._by_account.items()
         }
 
-    def arr_on(self, account_id: str, day: date, *, line_id: str | None = None,
-               product: str | None = None) -> int:  # fmt: skip
+    def arr_on(
+        self,
+        account_id: str,
+        day: date,
+        *,
+        line_id: str | None = None,
+        product: str | None = None,
+    ) -> int:
         return sum(
             s.arr_cents
             for s in self._by_account.get(account_id, [])
@@ -127,10 +133,17 @@ def derive_renewals(
             after = book.arr_on(line.account_id, due, product=line.product or "")
             records.append(
                 RenewalRecord(
-                    line.account_id, line.id, due, outcome, decided_on, before,
-                    after if outcome == "renewed" else 0, line.currency, "derived",
+                    line.account_id,
+                    line.id,
+                    due,
+                    outcome,
+                    decided_on,
+                    before,
+                    after if outcome == "renewed" else 0,
+                    line.currency,
+                    "derived",
                 )
-            )  # fmt: skip
+            )
     return records
 
 
@@ -149,22 +162,32 @@ def imported_renewals(
         outcome = _imported_outcome(row, book)
         before = row.arr_before_cents
         if before is None:
-            before = book.arr_on(
-                row.account_id, row.due_on - timedelta(days=1), line_id=row.contract_line_id
-            ) if row.contract_line_id else book.arr_on(
-                row.account_id, row.due_on - timedelta(days=1)
-            )  # fmt: skip
+            before = (
+                book.arr_on(
+                    row.account_id,
+                    row.due_on - timedelta(days=1),
+                    line_id=row.contract_line_id,
+                )
+                if row.contract_line_id
+                else book.arr_on(row.account_id, row.due_on - timedelta(days=1))
+            )
         after = row.arr_after_cents
         if after is None:
             product = products.get(row.contract_line_id or "")
             after = book.arr_on(row.account_id, row.due_on, product=product)
         records.append(
             RenewalRecord(
-                row.account_id, row.contract_line_id, row.due_on, outcome,
-                row.decided_on, before, after if outcome == "renewed" else 0,
-                row.currency or "USD", "imported",
+                row.account_id,
+                row.contract_line_id,
+                row.due_on,
+                outcome,
+                row.decided_on,
+                before,
+                after if outcome == "renewed" else 0,
+                row.currency or "USD",
+                "imported",
             )
-        )  # fmt: skip
+        )
     return records
 
 

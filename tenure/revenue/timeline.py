@@ -8,10 +8,11 @@ never with accounts × days.
 
 import itertools
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from fractions import Fraction
+from typing import TypeVar
 
 from tenure.revenue.models import Cancellation, ContractLine, Discount, Pause
 from tenure.revenue.policy import MetricOptions
@@ -19,6 +20,8 @@ from tenure.revenue.policy import MetricOptions
 OPEN_END = date(9999, 12, 31)
 PERIODS_PER_YEAR: dict[str, int] = {"week": 52, "month": 12, "quarter": 4, "year": 1}
 RECURRING_DISCOUNTS = ("repeating", "forever")
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -155,9 +158,16 @@ def line_segments(
         paused = any(a <= lo < b for a, b in spans)
         if arr > 0:
             segment = Segment(
-                line.account_id, line.id, line.product or "", line.currency or "USD",
-                lo, hi, arr, paused, notice_on,
-            )  # fmt: skip
+                line.account_id,
+                line.id,
+                line.product or "",
+                line.currency or "USD",
+                lo,
+                hi,
+                arr,
+                paused,
+                notice_on,
+            )
             segments.append(segment)
     return _merge(segments)
 
@@ -178,51 +188,42 @@ def _merge(segments: list[Segment]) -> list[Segment]:
     return merged
 
 
-def _by_key(
-    records: Iterable[Discount | Pause | Cancellation], attr: str
-) -> dict[str, list[Discount | Pause | Cancellation]]:
-    grouped: dict[str, list[Discount | Pause | Cancellation]] = defaultdict(list)
+def _group(records: Iterable[T], key: Callable[[T], str | None]) -> dict[str, list[T]]:
+    grouped: dict[str, list[T]] = defaultdict(list)
     for record in records:
-        key = getattr(record, attr, None)
-        if key is not None:
-            grouped[key].append(record)
+        value = key(record)
+        if value is not None:
+            grouped[value].append(record)
     return grouped
+
+
+def _line_or_account(
+    records: Sequence[T],
+) -> tuple[dict[str, list[T]], dict[str, list[T]]]:
+    """Records keyed by their line, and account-wide records keyed by account."""
+    by_line = _group(records, lambda r: getattr(r, "contract_line_id", None))
+    by_account = _group(
+        (r for r in records if getattr(r, "contract_line_id", None) is None),
+        lambda r: getattr(r, "account_id", None),
+    )
+    return by_line, by_account
 
 
 def build_segments(inputs: RevenueInputs, options: MetricOptions) -> list[Segment]:
     """Every line's segments, with short zero-ARR gaps bridged per account."""
-    by_line = {
-        name: _by_key(records, "contract_line_id")
-        for name, records in (
-            ("discounts", inputs.discounts),
-            ("pauses", inputs.pauses),
-        )
-    }
-    by_account = {
-        name: _by_key(
-            (r for r in records if getattr(r, "contract_line_id", None) is None),
-            "account_id",
-        )
-        for name, records in (
-            ("discounts", inputs.discounts),
-            ("pauses", inputs.pauses),
-        )
-    }
-    cancellations = _by_key(inputs.cancellations, "account_id")
+    discounts_by_line, discounts_by_account = _line_or_account(inputs.discounts)
+    pauses_by_line, pauses_by_account = _line_or_account(inputs.pauses)
+    cancellations = _group(inputs.cancellations, lambda c: c.account_id)
     segments: list[Segment] = []
     for line in inputs.lines:
         segments.extend(
             line_segments(
                 line,
-                discounts=[
-                    *by_line["discounts"].get(line.id, []),
-                    *by_account["discounts"].get(line.account_id, []),
-                ],  # type: ignore[list-item]
-                pauses=[
-                    *by_line["pauses"].get(line.id, []),
-                    *by_account["pauses"].get(line.account_id, []),
-                ],  # type: ignore[list-item]
-                cancellations=cancellations.get(line.account_id, []),  # type: ignore[arg-type]
+                discounts=discounts_by_line.get(line.id, [])
+                + discounts_by_account.get(line.account_id, []),
+                pauses=pauses_by_line.get(line.id, [])
+                + pauses_by_account.get(line.account_id, []),
+                cancellations=cancellations.get(line.account_id, []),
                 options=options,
             )
         )

@@ -9,8 +9,14 @@ from tenure.metrics.registry import Frames, register, result_for
 from tenure.metrics.result import MetricResult, Row, SummaryContext, ratio
 
 
-@register("committed_arr", label="CARR", unit="money", direction="higher_is_better",
-          inputs=("committed",), aliases=("carr", "committed_arr_at_end"))  # fmt: skip
+@register(
+    "committed_arr",
+    label="CARR",
+    unit="money",
+    direction="higher_is_better",
+    inputs=("committed",),
+    aliases=("carr", "committed_arr_at_end"),
+)
 def committed_arr(frames: Frames, ctx: SummaryContext) -> MetricResult:
     """Committed ARR on the last day = ARR minus lines with a cancellation or
     non-renewal notice on file that day. Unit: currency per year. Direction: higher
@@ -19,15 +25,24 @@ def committed_arr(frames: Frames, ctx: SummaryContext) -> MetricResult:
     """
     rows = frames["committed"]
     carr, arr = sum_of(rows, "carr"), sum_of(rows, "arr")
-    parts = {"committed_arr_at_end": ctx.money(carr), "arr_at_end": ctx.money(arr),
-             "arr_under_notice": ctx.money(arr - carr)}  # fmt: skip
+    parts = {
+        "committed_arr_at_end": ctx.money(carr),
+        "arr_at_end": ctx.money(arr),
+        "arr_under_notice": ctx.money(arr - carr),
+    }
     under_notice = [r for r in rows if r["carr"] != r["arr"]]
-    return result_for("committed_arr", ctx, value=ctx.money(carr), parts=parts,
-                      rows=under_notice)  # fmt: skip
+    return result_for(
+        "committed_arr", ctx, value=ctx.money(carr), parts=parts, rows=under_notice
+    )
 
 
-@register("cohort_retention", label="Cohort retention", unit="rate",
-          direction="higher_is_better", inputs=("cohorts",))  # fmt: skip
+@register(
+    "cohort_retention",
+    label="Cohort retention",
+    unit="rate",
+    direction="higher_is_better",
+    inputs=("cohorts",),
+)
 def cohort_retention(frames: Frames, ctx: SummaryContext) -> MetricResult:
     """Cohort retention = ending ARR of accounts first paid before the period end ÷
     their ARR on their first paid day; rows give each first-paid month's figure.
@@ -41,18 +56,28 @@ def cohort_retention(frames: Frames, ctx: SummaryContext) -> MetricResult:
         entry[1] += int(row["ending_arr"])
         entry[2] += 1
     rows = [
-        {"cohort": key, "accounts": n, "first_arr": ctx.money(first),
-         "ending_arr": ctx.money(end), "retention_rate": ratio(end, first)}
+        {
+            "cohort": key,
+            "accounts": n,
+            "first_arr": ctx.money(first),
+            "ending_arr": ctx.money(end),
+            "retention_rate": ratio(end, first),
+        }
         for key, (first, end, n) in sorted(by_cohort.items())
-    ]  # fmt: skip
+    ]
     first, end = (
         sum_of(frames["cohorts"], "first_arr"),
         sum_of(frames["cohorts"], "ending_arr"),
     )
-    return result_for("cohort_retention", ctx, value=ratio(end, first),
-                      numerator=ctx.money(end), denominator=ctx.money(first),
-                      reason=None if first else "no account has paid yet",
-                      rows=rows)  # fmt: skip
+    return result_for(
+        "cohort_retention",
+        ctx,
+        value=ratio(end, first),
+        numerator=ctx.money(end),
+        denominator=ctx.money(first),
+        reason=None if first else "no account has paid yet",
+        rows=rows,
+    )
 
 
 def on_roster(user: Row, day: date) -> bool:
@@ -81,16 +106,25 @@ def csm_books(frames: Frames, ctx: SummaryContext) -> tuple[list[Row], int, Deci
             unassigned += int(row["ending_arr"])
     fte = sum((Decimal(str(u.get("fte") or 0)) for u in roster.values()), Decimal(0))
     rows = [
-        {"csm_id": csm, "fte": float(roster[csm].get("fte") or 0),
-         "book_arr": ctx.money(arr), "accounts": count}
+        {
+            "csm_id": csm,
+            "fte": float(roster[csm].get("fte") or 0),
+            "book_arr": ctx.money(arr),
+            "accounts": count,
+        }
         for csm, (arr, count) in sorted(books.items())
-    ]  # fmt: skip
+    ]
     return rows, unassigned, fte
 
 
-@register("arr_per_csm", label="ARR per CSM", unit="money",
-          direction="higher_is_better", inputs=("movements", "roster"),
-          is_sliceable=False)  # fmt: skip
+@register(
+    "arr_per_csm",
+    label="ARR per CSM",
+    unit="money",
+    direction="higher_is_better",
+    inputs=("movements", "roster"),
+    is_sliceable=False,
+)
 def arr_per_csm(frames: Frames, ctx: SummaryContext) -> MetricResult:
     """ARR per CSM = total ending ARR (or assigned book ARR, option
     arr_per_csm_numerator=book) ÷ Σ FTE of users with role csm on the roster on the
@@ -105,9 +139,18 @@ def arr_per_csm(frames: Frames, ctx: SummaryContext) -> MetricResult:
         total if ctx.options.arr_per_csm_numerator == "total" else total - unassigned
     )
     value = ratio(numerator, float(fte))
-    parts = {"csm_fte": float(fte), "unassigned_arr": ctx.money(unassigned),
-             "total_arr": ctx.money(total)}  # fmt: skip
-    return result_for("arr_per_csm", ctx, value=ctx.money(value),
-                      numerator=ctx.money(numerator), denominator=float(fte),
-                      reason=None if fte else "no CSM on the roster on the last day",
-                      parts=parts, rows=rows)  # fmt: skip
+    parts = {
+        "csm_fte": float(fte),
+        "unassigned_arr": ctx.money(unassigned),
+        "total_arr": ctx.money(total),
+    }
+    return result_for(
+        "arr_per_csm",
+        ctx,
+        value=ctx.money(value),
+        numerator=ctx.money(numerator),
+        denominator=float(fte),
+        reason=None if fte else "no CSM on the roster on the last day",
+        parts=parts,
+        rows=rows,
+    )

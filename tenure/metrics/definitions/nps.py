@@ -34,9 +34,14 @@ def weighted_scores(
     return account_nps, arr_nps
 
 
-@register("net_promoter_score", label="NPS", unit="score",
-          direction="higher_is_better", inputs=("nps", "movements"),
-          aliases=("nps",))  # fmt: skip
+@register(
+    "net_promoter_score",
+    label="NPS",
+    unit="score",
+    direction="higher_is_better",
+    inputs=("nps", "movements"),
+    aliases=("nps",),
+)
 def net_promoter_score(frames: Frames, ctx: SummaryContext) -> MetricResult:
     """NPS = 100 × (promoters − detractors) ÷ responses, promoters 9–10, passives
     7–8 (in the denominator), detractors 0–6; the latest response per respondent in
@@ -54,11 +59,22 @@ def net_promoter_score(frames: Frames, ctx: SummaryContext) -> MetricResult:
     value = None if headline is None else round_half_away(headline, digits)
     promoters = sum(1 for r in rows if r["score"] >= 9)
     detractors = sum(1 for r in rows if r["score"] <= 6)
-    parts = {"nps_unrounded": unrounded, "promoters": promoters,
-             "passives": len(rows) - promoters - detractors, "detractors": detractors,
-             "responses": len(rows), "account_weighted_nps": account_nps,
-             "arr_weighted_nps": arr_nps}  # fmt: skip
-    return result_for("net_promoter_score", ctx, value=value,
-                      numerator=promoters - detractors, denominator=len(rows),
-                      reason=None if rows else "no valid NPS response in the period",
-                      parts=parts, rows=rows)  # fmt: skip
+    parts = {
+        "nps_unrounded": unrounded,
+        "promoters": promoters,
+        "passives": len(rows) - promoters - detractors,
+        "detractors": detractors,
+        "responses": len(rows),
+        "account_weighted_nps": account_nps,
+        "arr_weighted_nps": arr_nps,
+    }
+    return result_for(
+        "net_promoter_score",
+        ctx,
+        value=value,
+        numerator=promoters - detractors,
+        denominator=len(rows),
+        reason=None if rows else "no valid NPS response in the period",
+        parts=parts,
+        rows=rows,
+    )

@@ -27,9 +27,14 @@ def logo_outcomes(renewals: Sequence[Row]) -> tuple[list[str], list[str], list[s
     return up, lost, pending
 
 
-@register("renewal_logo_churn_rate", label="Logo churn", unit="rate",
-          direction="lower_is_better", inputs=("renewals",),
-          aliases=("logo_churn", "renewal_logo_churn"))  # fmt: skip
+@register(
+    "renewal_logo_churn_rate",
+    label="Logo churn",
+    unit="rate",
+    direction="lower_is_better",
+    inputs=("renewals",),
+    aliases=("logo_churn", "renewal_logo_churn"),
+)
 def renewal_logo_churn_rate(frames: Frames, ctx: SummaryContext) -> MetricResult:
     """Renewal logo churn = accounts that renewed none of their renewals due in the
     period (within due date + grace_days, default 30) ÷ distinct accounts with a
@@ -39,12 +44,22 @@ def renewal_logo_churn_rate(frames: Frames, ctx: SummaryContext) -> MetricResult
     their grace window at as_of are pending (not lost). Example: 10 due, 1 lost → 0.10.
     """
     up, lost, pending = logo_outcomes(frames["renewals"])
-    parts = {"up_for_renewal": up, "lost": lost, "not_renewed": len(lost),
-             "pending": pending}  # fmt: skip
-    return result_for("renewal_logo_churn_rate", ctx, value=ratio(len(lost), len(up)),
-                      numerator=len(lost), denominator=len(up),
-                      reason=None if up else "no renewal was due in the period",
-                      parts=parts, rows=list(frames["renewals"]))  # fmt: skip
+    parts = {
+        "up_for_renewal": up,
+        "lost": lost,
+        "not_renewed": len(lost),
+        "pending": pending,
+    }
+    return result_for(
+        "renewal_logo_churn_rate",
+        ctx,
+        value=ratio(len(lost), len(up)),
+        numerator=len(lost),
+        denominator=len(up),
+        reason=None if up else "no renewal was due in the period",
+        parts=parts,
+        rows=list(frames["renewals"]),
+    )
 
 
 def renewed_arr(renewals: Sequence[Row], basis: str) -> int:
@@ -58,9 +73,14 @@ def renewed_arr(renewals: Sequence[Row], basis: str) -> int:
     return total
 
 
-@register("cost_to_renew", label="Cost to renew", unit="rate",
-          direction="lower_is_better", inputs=("renewals", "costs"),
-          is_sliceable=False)  # fmt: skip
+@register(
+    "cost_to_renew",
+    label="Cost to renew",
+    unit="rate",
+    direction="lower_is_better",
+    inputs=("renewals", "costs"),
+    is_sliceable=False,
+)
 def cost_to_renew(frames: Frames, ctx: SummaryContext) -> MetricResult:
     """Cost to renew = cs_opex cost rows whose own period lies in the query period ÷
     renewed ARR (renewals due in the period and renewed, each at min(prior, new) ARR;
@@ -71,9 +91,18 @@ def cost_to_renew(frames: Frames, ctx: SummaryContext) -> MetricResult:
     opex = sum_of([c for c in frames["costs"] if c["category"] == "cs_opex"], "amount")
     renewed = renewed_arr(frames["renewals"], ctx.options.renewed_arr_basis)
     available = sum_of(frames["renewals"], "arr_before")
-    parts = {"cs_opex": ctx.money(opex), "renewed_arr": ctx.money(renewed),
-             "available_to_renew": ctx.money(available)}  # fmt: skip
-    return result_for("cost_to_renew", ctx, value=ratio(opex, renewed),
-                      numerator=ctx.money(opex), denominator=ctx.money(renewed),
-                      reason=None if renewed else "no ARR was renewed in the period",
-                      parts=parts, rows=list(frames["renewals"]))  # fmt: skip
+    parts = {
+        "cs_opex": ctx.money(opex),
+        "renewed_arr": ctx.money(renewed),
+        "available_to_renew": ctx.money(available),
+    }
+    return result_for(
+        "cost_to_renew",
+        ctx,
+        value=ratio(opex, renewed),
+        numerator=ctx.money(opex),
+        denominator=ctx.money(renewed),
+        reason=None if renewed else "no ARR was renewed in the period",
+        parts=parts,
+        rows=list(frames["renewals"]),
+    )

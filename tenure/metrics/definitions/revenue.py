@@ -57,8 +57,13 @@ def _movement_rows(rows: Sequence[Row]) -> list[Row]:
     return [r for r in rows if any(r[k] for k in (*MOVEMENTS, "pause", "resume", "fx"))]
 
 
-@register("arr_movements", label="ARR bridge", unit="money",
-          direction="neutral", inputs=("movements",))  # fmt: skip
+@register(
+    "arr_movements",
+    label="ARR bridge",
+    unit="money",
+    direction="neutral",
+    inputs=("movements",),
+)
 def arr_movements(frames: Frames, ctx: SummaryContext) -> MetricResult:
     """ARR bridge: starting ARR + new + reactivation + expansion − contraction − churn
     − pause + resume + fx = ending ARR, per account between the snapshots on S−1 and
@@ -69,24 +74,45 @@ def arr_movements(frames: Frames, ctx: SummaryContext) -> MetricResult:
     """
     rows = frames["movements"]
     parts = _bridge_parts(rows, ctx, monthly=False)
-    return result_for("arr_movements", ctx, value=parts["ending_arr"],
-                      parts=parts, rows=_movement_rows(rows))  # fmt: skip
+    return result_for(
+        "arr_movements",
+        ctx,
+        value=parts["ending_arr"],
+        parts=parts,
+        rows=_movement_rows(rows),
+    )
 
 
-@register("mrr_movements", label="MRR bridge", unit="money",
-          direction="neutral", inputs=("movements",))  # fmt: skip
+@register(
+    "mrr_movements",
+    label="MRR bridge",
+    unit="money",
+    direction="neutral",
+    inputs=("movements",),
+)
 def mrr_movements(frames: Frames, ctx: SummaryContext) -> MetricResult:
     """The ARR bridge divided by 12 (MRR = ARR / 12). Unit: reporting currency per
     month. Direction: neutral. Example: a weekly 100 plan is 5200 ARR = 433.33 MRR.
     """
     rows = frames["movements"]
     parts = _bridge_parts(rows, ctx, monthly=True)
-    return result_for("mrr_movements", ctx, value=parts["ending_mrr"],
-                      parts=parts, rows=_movement_rows(rows))  # fmt: skip
+    return result_for(
+        "mrr_movements",
+        ctx,
+        value=parts["ending_mrr"],
+        parts=parts,
+        rows=_movement_rows(rows),
+    )
 
 
-@register("arr_snapshot", label="ARR", unit="money", direction="higher_is_better",
-          inputs=("movements",), aliases=("arr",))  # fmt: skip
+@register(
+    "arr_snapshot",
+    label="ARR",
+    unit="money",
+    direction="higher_is_better",
+    inputs=("movements",),
+    aliases=("arr",),
+)
 def arr_snapshot(frames: Frames, ctx: SummaryContext) -> MetricResult:
     """ARR on the last day of the period: Σ line ARR, line ARR = amount × periods
     per year / interval count, floored at 0 after recurring discounts. Unit:
@@ -104,21 +130,37 @@ def arr_snapshot(frames: Frames, ctx: SummaryContext) -> MetricResult:
     )
 
 
-@register("mrr_snapshot", label="MRR", unit="money", direction="higher_is_better",
-          inputs=("movements",), aliases=("mrr",))  # fmt: skip
+@register(
+    "mrr_snapshot",
+    label="MRR",
+    unit="money",
+    direction="higher_is_better",
+    inputs=("movements",),
+    aliases=("mrr",),
+)
 def mrr_snapshot(frames: Frames, ctx: SummaryContext) -> MetricResult:
     """MRR on the last day of the period = ARR / 12. Unit: currency per month.
     Direction: higher is better. Example: ARR 11200 → MRR 933.33.
     """
     rows = [r for r in frames["movements"] if r["ending_arr"] > 0]
     total = sum_of(rows, "ending_arr")
-    return result_for("mrr_snapshot", ctx, value=ctx.money(total / 12),
-                      parts={"paying_customers": len(rows)}, rows=rows)  # fmt: skip
+    return result_for(
+        "mrr_snapshot",
+        ctx,
+        value=ctx.money(total / 12),
+        parts={"paying_customers": len(rows)},
+        rows=rows,
+    )
 
 
-@register("paying_accounts", label="Paying accounts", unit="count",
-          direction="higher_is_better", inputs=("movements",),
-          aliases=("paying_customers",))  # fmt: skip
+@register(
+    "paying_accounts",
+    label="Paying accounts",
+    unit="count",
+    direction="higher_is_better",
+    inputs=("movements",),
+    aliases=("paying_customers",),
+)
 def paying_accounts(frames: Frames, ctx: SummaryContext) -> MetricResult:
     """Accounts with ARR above zero on the last day of the period. Unit: accounts.
     Direction: higher is better. Edge case: a line discounted to 0 does not count.
@@ -147,9 +189,14 @@ def _retention_sums(
 _NO_START = "no account had ARR in the starting snapshot"
 
 
-@register("net_revenue_retention", label="NRR", unit="rate",
-          direction="higher_is_better", inputs=("movements", "product_loss"),
-          aliases=("nrr",))  # fmt: skip
+@register(
+    "net_revenue_retention",
+    label="NRR",
+    unit="rate",
+    direction="higher_is_better",
+    inputs=("movements", "product_loss"),
+    aliases=("nrr",),
+)
 def net_revenue_retention(frames: Frames, ctx: SummaryContext) -> MetricResult:
     """NRR = ending ARR of the starting cohort ÷ its starting ARR (cohort = accounts
     with ARR > 0 on S−1; new and reactivated accounts excluded; cross-sell counts).
@@ -157,14 +204,25 @@ def net_revenue_retention(frames: Frames, ctx: SummaryContext) -> MetricResult:
     FX is taken out (period-start rates). Example: 200k → 190k gives 0.95.
     """
     start, end, _, cohort = _retention_sums(frames, ctx)
-    return result_for("net_revenue_retention", ctx, value=ratio(end, start),
-                      numerator=ctx.money(end), denominator=ctx.money(start),
-                      reason=None if start else _NO_START, rows=cohort)  # fmt: skip
+    return result_for(
+        "net_revenue_retention",
+        ctx,
+        value=ratio(end, start),
+        numerator=ctx.money(end),
+        denominator=ctx.money(start),
+        reason=None if start else _NO_START,
+        rows=cohort,
+    )
 
 
-@register("gross_revenue_churn_rate", label="Gross churn", unit="rate",
-          direction="lower_is_better", inputs=("movements", "product_loss"),
-          aliases=("gross_churn", "gross_revenue_churn"))  # fmt: skip
+@register(
+    "gross_revenue_churn_rate",
+    label="Gross churn",
+    unit="rate",
+    direction="lower_is_better",
+    inputs=("movements", "product_loss"),
+    aliases=("gross_churn", "gross_revenue_churn"),
+)
 def gross_revenue_churn_rate(frames: Frames, ctx: SummaryContext) -> MetricResult:
     """Gross revenue churn = Σ over cohort units of max(0, start − end) ÷ starting
     ARR; the unit is the account (grain=account) or account × product. Value is the
@@ -174,18 +232,31 @@ def gross_revenue_churn_rate(frames: Frames, ctx: SummaryContext) -> MetricResul
     """
     start, _, loss, cohort = _retention_sums(frames, ctx)
     rate = ratio(loss, start)
-    parts = {"gross_churn_period": rate,
-             "gross_churn_annualised": annualise(rate, ctx.period, ctx.options),
-             "gross_churn_arr": ctx.money(loss)}  # fmt: skip
-    return result_for("gross_revenue_churn_rate", ctx, value=rate,
-                      numerator=ctx.money(loss), denominator=ctx.money(start),
-                      reason=None if start else _NO_START, parts=parts,
-                      rows=cohort)  # fmt: skip
+    parts = {
+        "gross_churn_period": rate,
+        "gross_churn_annualised": annualise(rate, ctx.period, ctx.options),
+        "gross_churn_arr": ctx.money(loss),
+    }
+    return result_for(
+        "gross_revenue_churn_rate",
+        ctx,
+        value=rate,
+        numerator=ctx.money(loss),
+        denominator=ctx.money(start),
+        reason=None if start else _NO_START,
+        parts=parts,
+        rows=cohort,
+    )
 
 
-@register("gross_revenue_retention", label="GRR", unit="rate",
-          direction="higher_is_better", inputs=("movements", "product_loss"),
-          aliases=("grr",))  # fmt: skip
+@register(
+    "gross_revenue_retention",
+    label="GRR",
+    unit="rate",
+    direction="higher_is_better",
+    inputs=("movements", "product_loss"),
+    aliases=("grr",),
+)
 def gross_revenue_retention(frames: Frames, ctx: SummaryContext) -> MetricResult:
     """GRR = 1 − gross revenue churn rate (expansion never offsets losses). Unit:
     fraction. Direction: higher is better. Edge case: no starting ARR → None.
@@ -193,14 +264,25 @@ def gross_revenue_retention(frames: Frames, ctx: SummaryContext) -> MetricResult
     """
     start, _, loss, cohort = _retention_sums(frames, ctx)
     rate = ratio(start - loss, start)
-    return result_for("gross_revenue_retention", ctx, value=rate,
-                      numerator=ctx.money(start - loss), denominator=ctx.money(start),
-                      reason=None if start else _NO_START, rows=cohort)  # fmt: skip
+    return result_for(
+        "gross_revenue_retention",
+        ctx,
+        value=rate,
+        numerator=ctx.money(start - loss),
+        denominator=ctx.money(start),
+        reason=None if start else _NO_START,
+        rows=cohort,
+    )
 
 
-@register("net_revenue_churn_rate", label="Net churn", unit="rate",
-          direction="lower_is_better", inputs=("movements", "product_loss"),
-          aliases=("simple_churn", "net_revenue_churn"))  # fmt: skip
+@register(
+    "net_revenue_churn_rate",
+    label="Net churn",
+    unit="rate",
+    direction="lower_is_better",
+    inputs=("movements", "product_loss"),
+    aliases=("simple_churn", "net_revenue_churn"),
+)
 def net_revenue_churn_rate(frames: Frames, ctx: SummaryContext) -> MetricResult:
     """Net revenue churn ("simple churn") = 1 − NRR; negative when expansion wins.
     Value is the period rate; parts carry the annualised rate. Unit: fraction.
@@ -209,16 +291,29 @@ def net_revenue_churn_rate(frames: Frames, ctx: SummaryContext) -> MetricResult:
     """
     start, end, _, cohort = _retention_sums(frames, ctx)
     rate = ratio(start - end, start)
-    parts = {"simple_churn_period": rate,
-             "simple_churn_annualised": annualise(rate, ctx.period, ctx.options)}  # fmt: skip
-    return result_for("net_revenue_churn_rate", ctx, value=rate,
-                      numerator=ctx.money(start - end), denominator=ctx.money(start),
-                      reason=None if start else _NO_START, parts=parts,
-                      rows=cohort)  # fmt: skip
+    parts = {
+        "simple_churn_period": rate,
+        "simple_churn_annualised": annualise(rate, ctx.period, ctx.options),
+    }
+    return result_for(
+        "net_revenue_churn_rate",
+        ctx,
+        value=rate,
+        numerator=ctx.money(start - end),
+        denominator=ctx.money(start),
+        reason=None if start else _NO_START,
+        parts=parts,
+        rows=cohort,
+    )
 
 
-@register("customer_churn_rate", label="Customer churn", unit="rate",
-          direction="lower_is_better", inputs=("movements",))  # fmt: skip
+@register(
+    "customer_churn_rate",
+    label="Customer churn",
+    unit="rate",
+    direction="lower_is_better",
+    inputs=("movements",),
+)
 def customer_churn_rate(frames: Frames, ctx: SummaryContext) -> MetricResult:
     """Customer churn = starting accounts with ending ARR 0 ÷ starting accounts (the
     all-customers denominator, unlike renewal logo churn). Unit: fraction. Direction:
@@ -227,14 +322,25 @@ def customer_churn_rate(frames: Frames, ctx: SummaryContext) -> MetricResult:
     """
     cohort = cohort_of(frames["movements"])
     lost = [r for r in cohort if r["ending_arr"] - r["fx"] <= 0]
-    return result_for("customer_churn_rate", ctx, value=ratio(len(lost), len(cohort)),
-                      numerator=len(lost), denominator=len(cohort),
-                      reason=None if cohort else _NO_START, rows=lost)  # fmt: skip
+    return result_for(
+        "customer_churn_rate",
+        ctx,
+        value=ratio(len(lost), len(cohort)),
+        numerator=len(lost),
+        denominator=len(cohort),
+        reason=None if cohort else _NO_START,
+        rows=lost,
+    )
 
 
-@register("average_revenue_per_account", label="ARPA", unit="money",
-          direction="higher_is_better", inputs=("movements",),
-          aliases=("arpa",))  # fmt: skip
+@register(
+    "average_revenue_per_account",
+    label="ARPA",
+    unit="money",
+    direction="higher_is_better",
+    inputs=("movements",),
+    aliases=("arpa",),
+)
 def average_revenue_per_account(frames: Frames, ctx: SummaryContext) -> MetricResult:
     """ARPA = ending ARR ÷ paying accounts at the end. Unit: currency per year.
     Direction: higher is better. Edge case: no paying account → None. Example:
@@ -243,15 +349,24 @@ def average_revenue_per_account(frames: Frames, ctx: SummaryContext) -> MetricRe
     rows = [r for r in frames["movements"] if r["ending_arr"] > 0]
     total = sum_of(rows, "ending_arr")
     value = ratio(total, len(rows))
-    return result_for("average_revenue_per_account", ctx,
-                      value=ctx.money(value), numerator=ctx.money(total),
-                      denominator=len(rows),
-                      reason=None if rows else "no paying account at the end",
-                      rows=rows)  # fmt: skip
+    return result_for(
+        "average_revenue_per_account",
+        ctx,
+        value=ctx.money(value),
+        numerator=ctx.money(total),
+        denominator=len(rows),
+        reason=None if rows else "no paying account at the end",
+        rows=rows,
+    )
 
 
-@register("quick_ratio", label="Quick ratio", unit="ratio",
-          direction="higher_is_better", inputs=("movements",))  # fmt: skip
+@register(
+    "quick_ratio",
+    label="Quick ratio",
+    unit="ratio",
+    direction="higher_is_better",
+    inputs=("movements",),
+)
 def quick_ratio(frames: Frames, ctx: SummaryContext) -> MetricResult:
     """Quick ratio = (new + reactivation + expansion) ÷ (contraction + churn). Unit:
     ratio. Direction: higher is better. Edge case: no losses → None. Example: 290
@@ -260,7 +375,12 @@ def quick_ratio(frames: Frames, ctx: SummaryContext) -> MetricResult:
     rows = frames["movements"]
     gained = sum(sum_of(rows, k) for k in ("new", "reactivation", "expansion"))
     lost = sum_of(rows, "contraction") + sum_of(rows, "churn")
-    return result_for("quick_ratio", ctx, value=ratio(gained, lost),
-                      numerator=ctx.money(gained), denominator=ctx.money(lost),
-                      reason=None if lost else "no contraction or churn in the period",
-                      rows=_movement_rows(rows))  # fmt: skip
+    return result_for(
+        "quick_ratio",
+        ctx,
+        value=ratio(gained, lost),
+        numerator=ctx.money(gained),
+        denominator=ctx.money(lost),
+        reason=None if lost else "no contraction or churn in the period",
+        rows=_movement_rows(rows),
+    )
