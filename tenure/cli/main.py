@@ -72,7 +72,9 @@ def init(ctx: typer.Context) -> None:
 
 def _register_commands() -> None:
     # Sub-command modules are imported here so that `tenure --help` lists them all.
-    pass
+    from tenure.cli import metrics
+
+    app.add_typer(metrics.app, name="metrics")
 
 
 _register_commands()

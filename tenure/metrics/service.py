@@ -2,7 +2,7 @@
 
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import ibis
@@ -13,7 +13,7 @@ from sqlalchemy import Engine
 
 from tenure.core.errors import InvalidInput
 from tenure.core.money import minor_digits
-from tenure.core.time import Period
+from tenure.core.time import Period, parse_period
 from tenure.metrics import (
     definitions,  # noqa: F401  (registers the catalogue)
     queries,
@@ -43,6 +43,15 @@ _SLICE_COLUMNS = {
     "cohort": "cohort",
 }
 _ACCOUNT_COLUMNS = ("segment", "csm_id", "plan", "cohort")
+_MONEY_COLUMNS = frozenset(
+    ("starting_arr", "ending_arr", "new", "reactivation", "expansion", "contraction",
+     "churn", "pause", "resume", "fx", "arr", "carr", "first_arr", "product_loss",
+     "arr_before", "arr_after", "amount")
+)  # fmt: skip
+_INTERNAL_COLUMNS = frozenset(
+    ("start_total", "start_paused", "end_total", "end_paused", "end_total_fx",
+     "end_paused_fx")
+)  # fmt: skip
 
 
 class InvalidSlice(InvalidInput):
@@ -71,6 +80,7 @@ class MetricService:
         self._accounts = ibis.memtable(accounts_table(contents.accounts))
         self._costs = ibis.memtable(costs_table(contents.costs, self.rate_book))
         self._responses = ibis.memtable(responses_table(contents.responses, options))
+        self._account_attrs = account_attributes(contents, self.segments)
 
     @classmethod
     def from_engine(cls, engine: Engine, options: MetricOptions) -> "MetricService":
@@ -95,6 +105,32 @@ class MetricService:
         return results
 
     def _reduce(
+        self,
+        spec: MetricSpec,
+        frames: dict[str, list[Row]],
+        period: Period,
+        by: str | None,
+    ) -> list[MetricResult]:
+        return [
+            self._presented(r) for r in self._reduce_slices(spec, frames, period, by)
+        ]
+
+    def _presented(self, result: MetricResult) -> MetricResult:
+        """Drill-down rows with money in major units and internal columns dropped."""
+        scale = self._minor_per_major
+        result.rows = [
+            {
+                key: round(value / scale, 2)
+                if key in _MONEY_COLUMNS and isinstance(value, int | float)
+                else value
+                for key, value in row.items()
+                if key not in _INTERNAL_COLUMNS
+            }
+            for row in result.rows
+        ]
+        return result
+
+    def _reduce_slices(
         self,
         spec: MetricSpec,
         frames: dict[str, list[Row]],
@@ -272,30 +308,32 @@ class MetricService:
 
     def _with_accounts(self, rows: list[Row]) -> list[Row]:
         """Attach segment, CSM, plan and first-paid cohort for slicing."""
-        if not hasattr(self, "_account_attrs"):
-            attrs: dict[str, dict[str, Any]] = defaultdict(dict)
-            for account in self.contents.accounts:
-                attrs[account.id] = {
-                    "segment": account.segment,
-                    "csm_id": account.csm_id,
-                    "plan": account.plan,
-                }
-            firsts: dict[str, Any] = {}
-            for s in self.segments:
-                if s.account_id not in firsts or s.starts_on < firsts[s.account_id]:
-                    firsts[s.account_id] = s.starts_on
-            for account_id, first in firsts.items():
-                attrs[account_id]["cohort"] = f"{first:%Y-%m}"
-            self._account_attrs = attrs
         blank = dict.fromkeys(_ACCOUNT_COLUMNS)
-        return [
-            {**blank, **self._account_attrs.get(r["account_id"], {}), **r} for r in rows
-        ]
+        attrs = self._account_attrs
+        return [{**blank, **attrs.get(r["account_id"], {}), **r} for r in rows]
+
+
+def account_attributes(
+    contents: StoreContents, segments: Sequence[Segment]
+) -> dict[str, dict[str, Any]]:
+    """Segment, CSM, plan and first-paid month (cohort) of every account."""
+    attrs: dict[str, dict[str, Any]] = defaultdict(dict)
+    for account in contents.accounts:
+        attrs[account.id] = {
+            "segment": account.segment,
+            "csm_id": account.csm_id,
+            "plan": account.plan,
+        }
+    firsts: dict[str, date] = {}
+    for s in segments:
+        if s.account_id not in firsts or s.starts_on < firsts[s.account_id]:
+            firsts[s.account_id] = s.starts_on
+    for account_id, first in firsts.items():
+        attrs[account_id]["cohort"] = f"{first:%Y-%m}"
+    return dict(attrs)
 
 
 def _parse_own_period(text: str, row_id: str) -> Period:
-    from tenure.core.time import parse_period
-
     try:
         return parse_period(text)
     except InvalidInput as exc:

@@ -130,6 +130,8 @@ def derive_renewals(
             before = book.arr_on(
                 line.account_id, due - timedelta(days=1), line_id=line.id
             )
+            if before == 0:
+                continue  # not in paid service just before: no chance to renew
             after = book.arr_on(line.account_id, due, product=line.product or "")
             records.append(
                 RenewalRecord(
