@@ -1,0 +1,48 @@
+"""The hand-worked cases of the shared case file, through the public service."""
+
+import subprocess
+import sys
+
+import pytest
+import yaml
+
+from tests.conftest import SHARED_CASES
+from tests.metric_cases import check_case
+
+CASE_FILE = SHARED_CASES / "metric_cases.yaml"
+CASES = yaml.safe_load(CASE_FILE.read_text()) if CASE_FILE.exists() else []
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case["id"] for case in CASES])
+def test_case_matches_hand_working_and_produces_no_wrong_value(case):
+    assert check_case(case) == []
+
+
+def test_runner_passes_every_case_of_the_shared_file():
+    done = subprocess.run(
+        [sys.executable, "-m", "tests.metric_cases", str(CASE_FILE)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    lines = done.stdout.strip().splitlines()
+    assert done.returncode == 0, done.stdout
+    assert lines[-1] == f"{len(CASES)} passed, 0 failed"
+    assert all(line.startswith("PASS ") for line in lines[:-1])
+
+
+def test_runner_reports_a_wrong_expectation_and_exits_1(tmp_path):
+    case = next(c for c in CASES if c["id"] == "C07")
+    case = {**case, "expected": {**case["expected"], "values": {
+        **case["expected"]["values"], "logo_churn": 0.2}}}  # fmt: skip
+    path = tmp_path / "cases.yaml"
+    path.write_text(yaml.safe_dump([case]))
+    done = subprocess.run(
+        [sys.executable, "-m", "tests.metric_cases", str(path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 1
+    assert "FAIL C07 logo_churn expected 0.2 got 0.1" in done.stdout
+    assert done.stdout.strip().endswith("0 passed, 1 failed")
