@@ -30,7 +30,16 @@ def make_line(**overrides: Any) -> ContractLine:
 def make_contents(**tables: Any) -> StoreContents:
     """Store contents with empty tables except those given."""
     names = (
-        "lines", "discounts", "pauses", "cancellations", "renewals", "rates",
-        "costs", "accounts", "users", "responses", "acquired",
-    )  # fmt: skip
+        "lines",
+        "discounts",
+        "pauses",
+        "cancellations",
+        "renewals",
+        "rates",
+        "costs",
+        "accounts",
+        "users",
+        "responses",
+        "acquired",
+    )
     return StoreContents(**{name: list(tables.get(name, [])) for name in names})

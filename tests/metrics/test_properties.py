@@ -44,42 +44,67 @@ def stores(draw):
         lines.append(make_line(id=f"l{index}", ends_on=ends_on, **item))
     ids = [line.id for line in lines]
     discounts = [
-        Discount(id=f"d{i}", contract_line_id=draw(st.sampled_from(ids)),
-                 duration=draw(st.sampled_from(["once", "repeating", "forever"])),
-                 percent_off=Decimal(draw(st.integers(1, 100))),
-                 starts_on=draw(_days), ends_on=None)
+        Discount(
+            id=f"d{i}",
+            contract_line_id=draw(st.sampled_from(ids)),
+            duration=draw(st.sampled_from(["once", "repeating", "forever"])),
+            percent_off=Decimal(draw(st.integers(1, 100))),
+            starts_on=draw(_days),
+            ends_on=None,
+        )
         for i in range(draw(st.integers(0, 3)))
-    ]  # fmt: skip
+    ]
     pauses = [
-        Pause(id=f"p{i}", contract_line_id=draw(st.sampled_from(ids)),
-              starts_on=(start := draw(_days)),
-              ends_on=start + timedelta(days=draw(st.integers(1, 90))))
+        Pause(
+            id=f"p{i}",
+            contract_line_id=draw(st.sampled_from(ids)),
+            starts_on=(start := draw(_days)),
+            ends_on=start + timedelta(days=draw(st.integers(1, 90))),
+        )
         for i in range(draw(st.integers(0, 2)))
-    ]  # fmt: skip
+    ]
     cancellations = [
-        Cancellation(id=f"c{i}", account_id=line.account_id, contract_line_id=line.id,
-                     requested_on=(day := draw(_days)),
-                     effective_on=day + timedelta(days=draw(st.integers(0, 60))))
+        Cancellation(
+            id=f"c{i}",
+            account_id=line.account_id,
+            contract_line_id=line.id,
+            requested_on=(day := draw(_days)),
+            effective_on=day + timedelta(days=draw(st.integers(0, 60))),
+        )
         for i, line in enumerate(lines[: draw(st.integers(0, 2))])
-    ]  # fmt: skip
+    ]
     rates = [
-        ExchangeRate(currency="EUR", quote_currency="USD", rate_on=date(2023, 1, 1) + timedelta(days=30 * k),
-                     rate=Decimal(draw(st.integers(80, 130))) / 100)
+        ExchangeRate(
+            currency="EUR",
+            quote_currency="USD",
+            rate_on=date(2023, 1, 1) + timedelta(days=30 * k),
+            rate=Decimal(draw(st.integers(80, 130))) / 100,
+        )
         for k in range(25)
-    ]  # fmt: skip
+    ]
     responses = [
-        SurveyResponse(id=f"r{i}", account_id=draw(st.sampled_from(ACCOUNTS)),
-                       contact_id=draw(st.sampled_from([None, "c1", "c2", "c3"])),
-                       kind="nps", score=draw(st.one_of(st.none(), st.integers(-2, 12))),
-                       responded_at=datetime.combine(draw(_days), datetime.min.time(), UTC))
+        SurveyResponse(
+            id=f"r{i}",
+            account_id=draw(st.sampled_from(ACCOUNTS)),
+            contact_id=draw(st.sampled_from([None, "c1", "c2", "c3"])),
+            kind="nps",
+            score=draw(st.one_of(st.none(), st.integers(-2, 12))),
+            responded_at=datetime.combine(draw(_days), datetime.min.time(), UTC),
+        )
         for i in range(draw(st.integers(0, 8)))
-    ]  # fmt: skip
+    ]
     accounts = [
         Account(id=a, name=a, segment=("smb" if a < "a3" else "ent")) for a in ACCOUNTS
     ]
-    return {"lines": lines, "discounts": discounts, "pauses": pauses,
-            "cancellations": cancellations, "rates": rates, "responses": responses,
-            "accounts": accounts}  # fmt: skip
+    return {
+        "lines": lines,
+        "discounts": discounts,
+        "pauses": pauses,
+        "cancellations": cancellations,
+        "rates": rates,
+        "responses": responses,
+        "accounts": accounts,
+    }
 
 
 OPTIONS = st.builds(
@@ -88,8 +113,9 @@ OPTIONS = st.builds(
     grain=st.sampled_from(["account", "account_product"]),
     grace_days=st.sampled_from([0, 30]),
 )
-SETTINGS = settings(max_examples=20, deadline=None,
-                    suppress_health_check=[HealthCheck.too_slow])  # fmt: skip
+SETTINGS = settings(
+    max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 
 
 def _balance(parts):
@@ -157,4 +183,8 @@ def test_results_do_not_depend_on_row_order(tables, seed):
     )
     for a, b in zip(first, second, strict=True):
         assert (a.value, a.numerator, a.denominator, a.parts) == (
-            b.value, b.numerator, b.denominator, b.parts)  # fmt: skip
+            b.value,
+            b.numerator,
+            b.denominator,
+            b.parts,
+        )

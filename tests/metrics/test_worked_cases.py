@@ -33,8 +33,13 @@ def test_runner_passes_every_case_of_the_shared_file():
 
 def test_runner_reports_a_wrong_expectation_and_exits_1(tmp_path):
     case = next(c for c in CASES if c["id"] == "C07")
-    case = {**case, "expected": {**case["expected"], "values": {
-        **case["expected"]["values"], "logo_churn": 0.2}}}  # fmt: skip
+    case = {
+        **case,
+        "expected": {
+            **case["expected"],
+            "values": {**case["expected"]["values"], "logo_churn": 0.2},
+        },
+    }
     path = tmp_path / "cases.yaml"
     path.write_text(yaml.safe_dump([case]))
     done = subprocess.run(

@@ -45,15 +45,21 @@ def arr_on(lines: list[dict], account: str, day: date, grace_days: int) -> int:
     if today > 0 or grace_days <= 0:
         return today
     back = next(
-        (day - timedelta(days=k) for k in range(1, grace_days + 1)
-         if raw_arr(lines, account, day - timedelta(days=k)) > 0),
+        (
+            day - timedelta(days=k)
+            for k in range(1, grace_days + 1)
+            if raw_arr(lines, account, day - timedelta(days=k)) > 0
+        ),
         None,
-    )  # fmt: skip
+    )
     ahead = next(
-        (day + timedelta(days=k) for k in range(1, grace_days + 1)
-         if raw_arr(lines, account, day + timedelta(days=k)) > 0),
+        (
+            day + timedelta(days=k)
+            for k in range(1, grace_days + 1)
+            if raw_arr(lines, account, day + timedelta(days=k)) > 0
+        ),
         None,
-    )  # fmt: skip
+    )
     if back is None or ahead is None or (ahead - back).days - 1 > grace_days:
         return 0
     return raw_arr(lines, account, back)
@@ -89,8 +95,17 @@ def monthly_bridge(
     for start in months:
         end = date(start.year + start.month // 12, start.month % 12 + 1, 1)
         row = dict.fromkeys(
-            ("starting", "new", "reactivation", "expansion", "contraction", "churn",
-             "ending"), 0)  # fmt: skip
+            (
+                "starting",
+                "new",
+                "reactivation",
+                "expansion",
+                "contraction",
+                "churn",
+                "ending",
+            ),
+            0,
+        )
         for account in accounts:
             before = arr_on(lines, account, start - timedelta(days=1), grace_days)
             after = arr_on(lines, account, end - timedelta(days=1), grace_days)
