@@ -21,9 +21,16 @@ app = typer.Typer(
 )
 
 SUMMARY_COLUMNS = (
-    "metric", "label", "unit", "period", "slice", "value", "numerator",
-    "denominator", "reason",
-)  # fmt: skip
+    "metric",
+    "label",
+    "unit",
+    "period",
+    "slice",
+    "value",
+    "numerator",
+    "denominator",
+    "reason",
+)
 
 PeriodOption = Annotated[
     str | None,
@@ -151,8 +158,10 @@ def metrics(
         }
         typer.echo(json.dumps(payload, indent=2, default=str))
         return
-    rows = [r.to_dict(with_rows=False) if fmt == OutputFormat.csv else _table_row(r)
-            for r in results]  # fmt: skip
+    rows = [
+        r.to_dict(with_rows=False) if fmt == OutputFormat.csv else _table_row(r)
+        for r in results
+    ]
     _emit(rows, fmt, list(SUMMARY_COLUMNS))
 
 

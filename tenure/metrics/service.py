@@ -44,14 +44,36 @@ _SLICE_COLUMNS = {
 }
 _ACCOUNT_COLUMNS = ("segment", "csm_id", "plan", "cohort")
 _MONEY_COLUMNS = frozenset(
-    ("starting_arr", "ending_arr", "new", "reactivation", "expansion", "contraction",
-     "churn", "pause", "resume", "fx", "arr", "carr", "first_arr", "product_loss",
-     "arr_before", "arr_after", "amount")
-)  # fmt: skip
+    (
+        "starting_arr",
+        "ending_arr",
+        "new",
+        "reactivation",
+        "expansion",
+        "contraction",
+        "churn",
+        "pause",
+        "resume",
+        "fx",
+        "arr",
+        "carr",
+        "first_arr",
+        "product_loss",
+        "arr_before",
+        "arr_after",
+        "amount",
+    )
+)
 _INTERNAL_COLUMNS = frozenset(
-    ("start_total", "start_paused", "end_total", "end_paused", "end_total_fx",
-     "end_paused_fx")
-)  # fmt: skip
+    (
+        "start_total",
+        "start_paused",
+        "end_total",
+        "end_paused",
+        "end_total_fx",
+        "end_paused_fx",
+    )
+)
 
 
 class InvalidSlice(InvalidInput):

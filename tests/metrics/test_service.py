@@ -1,4 +1,4 @@
-"""The metric service: undefined figures, slices, drill-down and the store round trip."""
+"""The metric service: undefined figures, slices, drill-down and the store."""
 
 from datetime import date
 
