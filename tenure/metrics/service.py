@@ -167,8 +167,10 @@ class MetricService:
             whole.reason = whole.reason or f"{spec.label} is not kept per {by}"
             return [whole]
         column = _SLICE_COLUMNS[by]
+        known = {str(a.get(column)) for a in self._account_attrs.values()}
         keys = sorted(
-            {str(r.get(column)) for f in frames.values() for r in f if column in r}
+            known
+            | {str(r.get(column)) for f in frames.values() for r in f if column in r}
         )
         results = []
         for key in keys:
