@@ -253,7 +253,18 @@ class MetricService:
             period,
             exclude_paused=self.options.pause_policy == "exclude",
         )
-        return self._execute(expr.order_by("account_id"))
+        rows = self._execute(expr.order_by("account_id"))
+        last = period.last_day
+        on_free = {
+            line.account_id
+            for line in self.contents.lines
+            if line.kind == "free"
+            and line.starts_on <= last
+            and (line.ends_on is None or line.ends_on > last)
+        }
+        for row in rows:
+            row["is_on_free_plan"] = row["account_id"] in on_free
+        return rows
 
     def _product_loss(self, period: Period) -> list[Row]:
         expr = queries.gross_loss_by_product(

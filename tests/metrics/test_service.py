@@ -1,6 +1,7 @@
 """The metric service: undefined figures, slices, drill-down and the store."""
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -107,3 +108,9 @@ def test_service_reads_the_operational_store(engine):
     service = MetricService.from_engine(engine, MetricOptions())
     (result,) = service.compute(["arr"], parse_period("2024-03"))
     assert result.value == 12000
+
+
+def test_docs_define_every_registered_metric():
+    text = (Path(__file__).resolve().parents[2] / "docs" / "metrics.md").read_text()
+    for slug in METRICS:
+        assert f"### `{slug}`" in text

@@ -317,11 +317,17 @@ def net_revenue_churn_rate(frames: Frames, ctx: SummaryContext) -> MetricResult:
 def customer_churn_rate(frames: Frames, ctx: SummaryContext) -> MetricResult:
     """Customer churn = starting accounts with ending ARR 0 ÷ starting accounts (the
     all-customers denominator, unlike renewal logo churn). Unit: fraction. Direction:
-    lower is better. Edge case: no starting accounts → None. Example: 10 at start,
+    lower is better. Edge cases: no starting accounts → None; with
+    paid_to_free=active an account that moved to a free plan is not counted lost. Example: 10 at start,
     1 at 0 at the end → 0.10.
     """
     cohort = cohort_of(frames["movements"])
-    lost = [r for r in cohort if r["ending_arr"] - r["fx"] <= 0]
+    keep_free = ctx.options.paid_to_free == "active"
+    lost = [
+        r
+        for r in cohort
+        if r["ending_arr"] - r["fx"] <= 0 and not (keep_free and r["is_on_free_plan"])
+    ]
     return result_for(
         "customer_churn_rate",
         ctx,
