@@ -318,8 +318,8 @@ def customer_churn_rate(frames: Frames, ctx: SummaryContext) -> MetricResult:
     """Customer churn = starting accounts with ending ARR 0 ÷ starting accounts (the
     all-customers denominator, unlike renewal logo churn). Unit: fraction. Direction:
     lower is better. Edge cases: no starting accounts → None; with
-    paid_to_free=active an account that moved to a free plan is not counted lost. Example: 10 at start,
-    1 at 0 at the end → 0.10.
+    paid_to_free=active an account that moved to a free plan is not counted lost.
+    Example: 10 at start, 1 at 0 at the end → 0.10.
     """
     cohort = cohort_of(frames["movements"])
     keep_free = ctx.options.paid_to_free == "active"
