@@ -1,7 +1,7 @@
 """What every metric returns: value, numerator, denominator, reason and rows."""
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -71,6 +71,14 @@ class SummaryContext:
     options: MetricOptions
     minor_per_major: int = 100
     slice: str | None = None
+
+    @property
+    def is_provisional(self) -> bool:
+        """Whether the period ends inside the last grace_days before as_of."""
+        if self.options.as_of is None:
+            return False
+        as_of = date.fromisoformat(self.options.as_of)
+        return self.period.last_day > as_of - timedelta(days=self.options.grace_days)
 
     def money(self, cents: float | int | None) -> float | None:
         """Minor units to major units, rounded to the cent."""

@@ -1,14 +1,16 @@
 """Renewals: derived due dates, imported outcomes, grace and early renewals."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tenure.core.time import Period, parse_period
 from tenure.metrics.service import MetricService
 from tenure.revenue.models import Renewal
 from tenure.revenue.policy import MetricOptions
-from tenure.revenue.renewal import due_dates
+from tenure.revenue.renewal import _nth_due, due_dates
 from tests.factories import make_contents, make_line
 
 
@@ -105,3 +107,24 @@ def test_late_renewal_after_the_grace_window_follows_the_policy(policy, expected
         ["logo_churn"], Period(date(2024, 4, 1), date(2024, 7, 1), "Q2")
     )
     assert result.value == expected
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    start=st.dates(min_value=date(2020, 1, 1), max_value=date(2024, 12, 31)),
+    interval=st.sampled_from(["week", "month", "quarter", "year"]),
+    count=st.integers(1, 3),
+    period_start=st.dates(min_value=date(2023, 1, 1), max_value=date(2025, 12, 31)),
+    days=st.integers(1, 120),
+)
+def test_due_dates_match_a_walk_from_the_start(
+    start, interval, count, period_start, days
+):
+    line = make_line(starts_on=start, interval=interval, interval_count=count)
+    period = Period(period_start, period_start + timedelta(days=days), "p")
+    walked, step = [], 1
+    while (due := _nth_due(line, step)) < period.end:
+        if due >= period.start:
+            walked.append(due)
+        step += 1
+    assert due_dates(line, period) == walked

@@ -48,6 +48,7 @@ def renewal_logo_churn_rate(frames: Frames, ctx: SummaryContext) -> MetricResult
         "up_for_renewal": up,
         "lost": lost,
         "not_renewed": len(lost),
+        "is_provisional": ctx.is_provisional,
         "pending": pending,
     }
     return result_for(

@@ -47,6 +47,7 @@ def _bridge_parts(
         name = key.replace("_arr", f"_{suffix}")
         parts[name] = ctx.money(totals[key] / scale)
     parts["arr_at_end"] = ctx.money(totals["ending_arr"])
+    parts["is_provisional"] = ctx.is_provisional
     for key in ("customers_at_start", "customers_at_end"):
         parts[key] = totals[key]
         parts[f"paying_{key}"] = totals[key]
