@@ -84,6 +84,7 @@ class MetricService:
     """Computes registered metrics for periods and slices from one store snapshot."""
 
     def __init__(self, contents: StoreContents, options: MetricOptions) -> None:
+        options.check()
         self.options = options
         self.contents = contents
         self.segments: list[Segment] = build_segments(

@@ -1,9 +1,12 @@
 """The revenue and metric policies: every convention with a documented default."""
 
 from dataclasses import dataclass, fields, replace
+from datetime import date
 from typing import Any, Literal, get_args
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from tenure.core.errors import InvalidInput
+from tenure.core.money import validate_currency
 
 PausePolicy = Literal["keep_in_arr", "exclude"]
 DiscountPolicy = Literal["run_rate", "all"]
@@ -54,7 +57,27 @@ class MetricOptions:
                     f"{', '.join(sorted(known))}"
                 )
             changes[name] = _coerce(name, raw, known[name].type)
-        return replace(self, **changes)
+        updated = replace(self, **changes)
+        updated.check()
+        return updated
+
+    def check(self) -> None:
+        """Refuse a time zone, currency or date Tenure cannot use."""
+        try:
+            ZoneInfo(self.timezone)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise InvalidInput(
+                f"option timezone={self.timezone!r} is not an IANA time zone; "
+                "use for example UTC or Europe/Berlin"
+            ) from exc
+        validate_currency(self.reporting_currency)
+        if self.as_of is not None:
+            try:
+                date.fromisoformat(self.as_of)
+            except ValueError as exc:
+                raise InvalidInput(
+                    f"option as_of={self.as_of!r} is not a date; write YYYY-MM-DD"
+                ) from exc
 
 
 def _coerce(name: str, raw: Any, annotation: Any) -> Any:

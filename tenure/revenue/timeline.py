@@ -14,7 +14,15 @@ from datetime import date, timedelta
 from fractions import Fraction
 from typing import TypeVar
 
-from tenure.revenue.models import Cancellation, ContractLine, Discount, Pause
+from tenure.core.errors import InvalidInput
+from tenure.revenue.models import (
+    INTERVALS,
+    LINE_KINDS,
+    Cancellation,
+    ContractLine,
+    Discount,
+    Pause,
+)
 from tenure.revenue.policy import MetricOptions
 
 OPEN_END = date(9999, 12, 31)
@@ -59,8 +67,32 @@ def round_half_up(value: Fraction) -> int:
     return sign * int(abs(value) + Fraction(1, 2))
 
 
+class InvalidContractLine(InvalidInput):
+    """A contract line whose kind, interval or interval count cannot be used."""
+
+
+def check_line(line: ContractLine) -> None:
+    """Refuse a line Tenure cannot turn into ARR, naming the field and the fix."""
+    if (line.kind or "paid") not in LINE_KINDS:
+        raise InvalidContractLine(
+            f"contract line {line.id!r} has kind {line.kind!r}; "
+            f"use one of {', '.join(LINE_KINDS)}"
+        )
+    if (line.interval or "month") not in INTERVALS:
+        raise InvalidContractLine(
+            f"contract line {line.id!r} has interval {line.interval!r}; "
+            f"use one of {', '.join(INTERVALS)}"
+        )
+    if line.interval_count is not None and line.interval_count < 1:
+        raise InvalidContractLine(
+            f"contract line {line.id!r} has interval_count {line.interval_count}; "
+            "use a whole number of 1 or more"
+        )
+
+
 def base_arr(line: ContractLine) -> Fraction:
     """The line's ARR before discounts; zero for non-recurring kinds."""
+    check_line(line)
     kind = line.kind or "paid"
     if kind != "paid" or line.interval == "once":
         return Fraction(0)
@@ -84,6 +116,9 @@ def _annualised_amount_off(discount: Discount, line: ContractLine) -> Fraction:
     )
 
 
+# TODO: an account-wide fixed-amount discount is taken off each of the account's
+# lines, and a discount's own currency is not converted — accounts with several
+# lines or a discount in another currency should use percent or line discounts.
 def _reduction(discount: Discount, line: ContractLine, base: Fraction) -> Fraction:
     if discount.percent_off is not None:
         return base * Fraction(discount.percent_off) / 100

@@ -156,3 +156,16 @@ def test_unknown_option_and_bad_choice_are_refused_with_the_alternatives():
         MetricOptions().with_values({"lifetime_cap_years": "5"}).lifetime_cap_years
         == 5.0
     )
+
+
+def test_unknown_interval_names_the_line_and_the_choices():
+    line = make_line(id="l-9", interval="fortnight")
+    with pytest.raises(
+        InvalidInput, match="contract line 'l-9' has interval 'fortnight'"
+    ):
+        build_segments(RevenueInputs([line]), MetricOptions())
+
+
+def test_bad_time_zone_option_is_refused():
+    with pytest.raises(InvalidInput, match="not an IANA time zone"):
+        MetricOptions().with_values({"timezone": "Mars/Olympus"})
