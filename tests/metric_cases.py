@@ -89,8 +89,10 @@ def _cents(value: Any, currency: str = "USD") -> int | None:
 class CaseLoader:
     """Turns one case's `input` into rows of the operational models."""
 
-    def __init__(self, data: dict[str, Any], timezone: str) -> None:
-        self.data, self.tz = data, timezone
+    def __init__(
+        self, data: dict[str, Any], timezone: str, currency: str = "USD"
+    ) -> None:
+        self.data, self.tz, self.currency = data, timezone, currency
         self.accounts: dict[str, Account] = {}
         self.users: dict[str, User] = {}
         self.contacts: dict[str, Contact] = {}
@@ -250,7 +252,7 @@ class CaseLoader:
     def _rate(self, item: dict[str, Any], key: str) -> ExchangeRate:
         return ExchangeRate(
             currency=item["currency"],
-            quote_currency=item.get("quote", item.get("quote_currency")),
+            quote_currency=item.get("quote", item.get("quote_currency", self.currency)),
             rate_on=_day(item.get("date", item.get("rate_on")), self.tz),
             rate=Decimal(str(item["rate"])),
         )
@@ -297,7 +299,9 @@ def compute_flat(
     with tempfile.TemporaryDirectory() as home:
         workspace = init_workspace(Settings(home=Path(home)))
         with transaction(workspace.engine) as session:
-            for row in CaseLoader(case_input, options.timezone).rows():
+            for row in CaseLoader(
+                case_input, options.timezone, options.reporting_currency
+            ).rows():
                 session.add(row)
                 session.flush()
         service = MetricService.from_engine(workspace.engine, options)

@@ -47,6 +47,7 @@ def _bridge_parts(
         name = key.replace("_arr", f"_{suffix}")
         parts[name] = ctx.money(totals[key] / scale)
     parts["arr_at_end"] = ctx.money(totals["ending_arr"])
+    parts["fx_impact"] = parts["fx"]
     parts["is_provisional"] = ctx.is_provisional
     for key in ("customers_at_start", "customers_at_end"):
         parts[key] = totals[key]
@@ -310,6 +311,7 @@ def net_revenue_churn_rate(frames: Frames, ctx: SummaryContext) -> MetricResult:
 
 @register(
     "customer_churn_rate",
+    aliases=("customer_churn",),
     label="Customer churn",
     unit="rate",
     direction="lower_is_better",
