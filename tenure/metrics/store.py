@@ -2,6 +2,7 @@
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any, TypeVar
 
 import pyarrow as pa
@@ -164,6 +165,17 @@ def costs_table(costs: Sequence[Cost], book: RateBook) -> pa.Table:
     return pa.Table.from_pylist(rows, schema=COST_SCHEMA)
 
 
+def whole_score(score: object) -> int | None:
+    """The score when it is a whole number, else None (dropped as invalid)."""
+    if isinstance(score, bool):
+        return None
+    if isinstance(score, int):
+        return score
+    if isinstance(score, float | Decimal) and score == int(score):
+        return int(score)
+    return None
+
+
 def responses_table(
     responses: Sequence[SurveyResponse], options: MetricOptions
 ) -> pa.Table:
@@ -174,7 +186,7 @@ def responses_table(
             "account_id": r.account_id,
             "respondent": r.contact_id or f"response:{r.id}",
             "kind": r.kind,
-            "score": r.score,
+            "score": whole_score(r.score),
             "responded_at": r.responded_at,
             "responded_on": local_date(r.responded_at, options.timezone),
         }

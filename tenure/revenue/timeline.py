@@ -296,3 +296,28 @@ def bridge_gaps(segments: list[Segment], *, grace_days: int) -> list[Segment]:
                 if s.is_active_on(before)
             )
     return bridged
+
+
+def account_change_points(
+    segments: Iterable[Segment], *, currency: str | None = None
+) -> dict[str, list[tuple[date, int]]]:
+    """Each account's ARR as change points: (day, ARR from that day), in order.
+
+    Amounts are in each line's own currency; pass `currency` to keep one.
+    """
+    deltas: dict[str, dict[date, int]] = defaultdict(lambda: defaultdict(int))
+    for s in segments:
+        if currency is not None and s.currency != currency:
+            continue
+        deltas[s.account_id][s.starts_on] += s.arr_cents
+        if s.ends_on != OPEN_END:
+            deltas[s.account_id][s.ends_on] -= s.arr_cents
+    points: dict[str, list[tuple[date, int]]] = {}
+    for account, changes in deltas.items():
+        level, series = 0, []
+        for day in sorted(changes):
+            if changes[day]:
+                level += changes[day]
+                series.append((day, level))
+        points[account] = series
+    return points

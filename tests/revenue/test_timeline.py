@@ -8,10 +8,11 @@ import pytest
 from tenure.core.errors import InvalidInput
 from tenure.core.time import parse_period
 from tenure.metrics.service import MetricService
+from tenure.metrics.store import whole_score
 from tenure.revenue.fx import MissingExchangeRate
 from tenure.revenue.models import Cancellation, Discount, ExchangeRate, Pause
 from tenure.revenue.policy import MetricOptions
-from tenure.revenue.timeline import RevenueInputs, build_segments
+from tenure.revenue.timeline import RevenueInputs, account_change_points, build_segments
 from tests.factories import make_contents, make_line
 
 
@@ -169,3 +170,34 @@ def test_unknown_interval_names_the_line_and_the_choices():
 def test_bad_time_zone_option_is_refused():
     with pytest.raises(InvalidInput, match="not an IANA time zone"):
         MetricOptions().with_values({"timezone": "Mars/Olympus"})
+
+
+def test_account_change_points_list_only_the_days_arr_changes():
+    """100/month from January, +50/month add-on March–May, then back to 100."""
+    lines = [
+        make_line(id="l1"),
+        make_line(
+            id="l2",
+            amount_cents=5000,
+            starts_on=date(2024, 3, 1),
+            ends_on=date(2024, 6, 1),
+        ),
+    ]
+    segments = build_segments(RevenueInputs(lines), MetricOptions())
+    assert account_change_points(segments) == {
+        "acct-1": [
+            (date(2024, 1, 1), 120000),
+            (date(2024, 3, 1), 180000),
+            (date(2024, 6, 1), 120000),
+        ]
+    }
+
+
+def test_fractional_and_out_of_range_nps_scores_are_dropped():
+    assert [whole_score(s) for s in (7, 7.0, 7.5, None, True)] == [
+        7,
+        7,
+        None,
+        None,
+        None,
+    ]
