@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from sqlalchemy import Engine
 
 from tenure.accounts.models import Account, Contact, User
 from tenure.core.db import transaction
@@ -291,21 +292,36 @@ def _names(query: dict[str, Any]) -> list[str]:
     return [*names, *(query.get("also") or [])]
 
 
-def compute_flat(
-    case_input: dict[str, Any], query: dict[str, Any]
-) -> dict[str, dict[str, Any]]:
-    """Load the case into a fresh store and return, per period label, name → value."""
-    options = _options(query)
+def load_case(
+    engine: Engine, case_input: dict[str, Any], options: MetricOptions
+) -> None:
+    """Write one case's input into the store behind `engine`, references first."""
+    loader = CaseLoader(case_input, options.timezone, options.reporting_currency)
+    with transaction(engine) as session:
+        for row in loader.rows():
+            session.add(row)
+            session.flush()
+
+
+def _service_for(
+    case_input: dict[str, Any], options: MetricOptions, engine: Engine | None
+) -> MetricService:
+    if engine is not None:
+        return MetricService.from_engine(engine, options)
     with tempfile.TemporaryDirectory() as home:
         workspace = init_workspace(Settings(home=Path(home)))
-        with transaction(workspace.engine) as session:
-            for row in CaseLoader(
-                case_input, options.timezone, options.reporting_currency
-            ).rows():
-                session.add(row)
-                session.flush()
+        load_case(workspace.engine, case_input, options)
         service = MetricService.from_engine(workspace.engine, options)
         workspace.engine.dispose()
+    return service
+
+
+def compute_flat(
+    case_input: dict[str, Any], query: dict[str, Any], *, engine: Engine | None = None
+) -> dict[str, dict[str, Any]]:
+    """Per period label, name → value; a fresh store unless `engine` holds the case."""
+    options = _options(query)
+    service = _service_for(case_input, options, engine)
     names = _names(query)
     slugs = ["arr_movements"]
     for name in names:
@@ -373,14 +389,20 @@ def _for_periods(
     return [(expected, next(iter(flat.values())))]
 
 
-def check_case(case: dict[str, Any]) -> list[str]:
-    """Problems of one case: mismatches and wrong values produced."""
+def check_case(case: dict[str, Any], *, engine: Engine | None = None) -> list[str]:
+    """Problems of one case: mismatches and wrong values produced.
+
+    With `engine`, the case is loaded once into that (empty) store and every
+    query variant runs on it; otherwise each variant gets a fresh SQLite store.
+    """
     queries = case["query"] if isinstance(case["query"], list) else [case["query"]]
+    if engine is not None:
+        load_case(engine, case["input"], _options(queries[0]))
     expected_all = case["expected"]["values"]
     expected_list = expected_all if isinstance(expected_all, list) else [expected_all]
     problems: list[str] = []
     for query, expected in zip(queries, expected_list, strict=True):
-        flat = compute_flat(case["input"], query)
+        flat = compute_flat(case["input"], query, engine=engine)
         for want, values in _for_periods(expected, flat):
             problems.extend(
                 f"{k} expected {w} got {g}" for k, w, g in mismatches(want, values)

@@ -268,6 +268,8 @@ class MetricService:
         return rows
 
     def _product_loss(self, period: Period) -> list[Row]:
+        if self.options.grain != "account_product":
+            return []
         expr = queries.gross_loss_by_product(
             self._segments, self._rates(period), period
         )

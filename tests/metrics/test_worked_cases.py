@@ -14,8 +14,9 @@ CASES = yaml.safe_load(CASE_FILE.read_text()) if CASE_FILE.exists() else []
 
 
 @pytest.mark.parametrize("case", CASES, ids=[case["id"] for case in CASES])
-def test_case_matches_hand_working_and_produces_no_wrong_value(case):
-    assert check_case(case) == []
+def test_case_matches_hand_working_and_produces_no_wrong_value(case, engine):
+    """Every case on every store backend (SQLite, and PostgreSQL when set)."""
+    assert check_case(case, engine=engine) == []
 
 
 def test_runner_passes_every_case_of_the_shared_file():
