@@ -114,3 +114,23 @@ def test_docs_define_every_registered_metric():
     text = (Path(__file__).resolve().parents[2] / "docs" / "metrics.md").read_text()
     for slug in METRICS:
         assert f"### `{slug}`" in text
+
+
+def test_cohort_retention_rows_give_each_first_paid_month_in_major_units():
+    """January cohort: 100/month then 50/month from March → 1200 → 600 ARR, 0.5."""
+    lines = [
+        make_line(id="l1", ends_on=date(2024, 3, 1)),
+        make_line(id="l2", amount_cents=5000, starts_on=date(2024, 3, 1)),
+    ]
+    service = MetricService(make_contents(lines=lines), MetricOptions())
+    (result,) = service.compute(["cohort_retention"], parse_period("2024-Q1"))
+    assert result.value == 0.5
+    assert result.rows == [
+        {
+            "cohort": "2024-01",
+            "accounts": 1,
+            "first_arr": 1200.0,
+            "ending_arr": 600.0,
+            "retention_rate": 0.5,
+        }
+    ]

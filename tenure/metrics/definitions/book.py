@@ -59,8 +59,8 @@ def cohort_retention(frames: Frames, ctx: SummaryContext) -> MetricResult:
         {
             "cohort": key,
             "accounts": n,
-            "first_arr": ctx.money(first),
-            "ending_arr": ctx.money(end),
+            "first_arr": first,
+            "ending_arr": end,
             "retention_rate": ratio(end, first),
         }
         for key, (first, end, n) in sorted(by_cohort.items())
