@@ -165,7 +165,8 @@ class MetricService:
             return [spec.reduce(frames, ctx)]
         if not spec.is_sliceable:
             whole = spec.reduce(frames, ctx)
-            whole.reason = whole.reason or f"{spec.label} is not kept per {by}"
+            whole.slice = "all"
+            whole.parts["slice_note"] = f"{spec.label} is not kept per {by}"
             return [whole]
         column = _SLICE_COLUMNS[by]
         known = {str(a.get(column)) for a in self._account_attrs.values()}
