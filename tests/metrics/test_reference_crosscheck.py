@@ -126,3 +126,29 @@ def test_generated_lines_bridge_matches_reference(raw_lines, grace):
     assert _engine_bridge(service, months) == monthly_bridge(
         lines, months, grace_days=grace
     )
+
+
+def test_dbt_customer_1_movements_follow_its_provenance_story(shared_data):
+    """Customer 1 (PROVENANCE.md): $50/month 2018-11 to 2019-02, a gap, back at $50
+    in 2019-04 (reactivation), $75 from 2019-06 (expansion), ended 2019-08 (churn).
+    In ARR: new 600 (Nov), churn 600 (Feb), reactivation 600 (Apr), expansion 300
+    (Jun), churn 900 (Aug)."""
+    lines = [line for line in _dbt_lines(shared_data) if line["account_id"] == "cust-1"]
+    service = MetricService(
+        make_contents(lines=[make_line(**x) for x in lines]), MetricOptions()
+    )
+    seen = {}
+    for start in month_starts(date(2018, 10, 1), date(2019, 9, 1)):
+        period = parse_period(f"{start:%Y-%m}")
+        (result,) = service.compute(["arr_movements"], period)
+        for row in result.rows:
+            moves = {k: row[k] for k in KEYS[1:-1] if row[k]}
+            if moves:
+                seen[period.label] = moves
+    assert seen == {
+        "2018-11": {"new": 600.0},
+        "2019-02": {"churn": 600.0},
+        "2019-04": {"reactivation": 600.0},
+        "2019-06": {"expansion": 300.0},
+        "2019-08": {"churn": 900.0},
+    }
