@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+from dataclasses import asdict
 from typing import Annotated, Any
 
 import typer
@@ -153,7 +154,7 @@ def metrics(
     results = [r for p in periods for r in service.compute(names, p, by=by)]
     if fmt == OutputFormat.json:
         payload = {
-            "options": service.options.__dict__,
+            "options": asdict(service.options),
             "results": [r.to_dict(with_rows=False) for r in results],
         }
         typer.echo(json.dumps(payload, indent=2, default=str))
