@@ -289,7 +289,11 @@ class MetricService:
 
     def _renewals(self, period: Period) -> list[Row]:
         records = renewals_in_period(
-            self.contents.renewals, self.contents.lines, self.renewal_book, period
+            self.contents.renewals,
+            self.contents.lines,
+            self.renewal_book,
+            period,
+            cancellations=self.contents.cancellations,
         )
         rows = []
         for record in records:

@@ -6,12 +6,13 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from tenure.core.time import Period
-from tenure.revenue.models import ContractLine, Renewal
+from tenure.revenue.models import Cancellation, ContractLine, Renewal
 from tenure.revenue.policy import MetricOptions
 from tenure.revenue.timeline import OPEN_END, Segment, base_arr, coverage
 
 RENEWED_OUTCOMES = ("renewed", "expanded", "contracted")
 _INTERVAL_MONTHS = {"month": 1, "quarter": 3, "year": 12}
+SHORT_CYCLES = ("week", "month")
 
 
 @dataclass(frozen=True)
@@ -48,27 +49,58 @@ def _nth_due(line: ContractLine, step: int) -> date:
     return _add_months(line.starts_on, months * step)
 
 
-def _first_step(line: ContractLine, period: Period) -> int:
-    """A step whose due date is on or before the period start (or the first)."""
+def _first_step(line: ContractLine, day: date) -> int:
+    """A step whose due date is on or before `day` (or the first step)."""
     count = line.interval_count or 1
     if line.interval == "week":
-        return max(1, (period.start - line.starts_on).days // (7 * count) - 1)
+        return max(1, (day - line.starts_on).days // (7 * count) - 1)
     start = line.starts_on
-    months = (period.start.year - start.year) * 12 + period.start.month - start.month
+    months = (day.year - start.year) * 12 + day.month - start.month
     unit = _INTERVAL_MONTHS.get(line.interval or "month", 1) * count
     return max(1, months // unit - 1)
 
 
-def due_dates(line: ContractLine, period: Period) -> list[date]:
-    """Due dates of a line inside the period: its end, or every interval if open."""
-    if line.ends_on is not None:
-        return [line.ends_on] if period.start <= line.ends_on < period.end else []
+def _boundaries(line: ContractLine, lo: date, hi: date) -> list[date]:
+    """The line's interval boundaries d with lo <= d < hi."""
     dues: list[date] = []
-    step = _first_step(line, period)
-    while (due := _nth_due(line, step)) < period.end:
-        if due >= period.start:
+    step = _first_step(line, lo)
+    while (due := _nth_due(line, step)) < hi:
+        if due >= lo:
             dues.append(due)
         step += 1
+    return dues
+
+
+def _next_boundary(line: ContractLine, day: date) -> date:
+    step = _first_step(line, day)
+    while (due := _nth_due(line, step)) < day:
+        step += 1
+    return due
+
+
+def due_dates(
+    line: ContractLine, period: Period, *, cancelled_on: date | None = None
+) -> list[date]:
+    """Due dates of a line inside the period.
+
+    Weekly and monthly plans renew at every interval boundary while in service;
+    when service ends (its end or a cancellation), the renewal it misses is the
+    first boundary on or after that day, so a line that leaves inside its first
+    interval is never due before its first boundary. A quarterly or yearly line
+    with an end is a term: it is due at the end of service. An open line of any
+    interval renews at every boundary.
+    """
+    ends = [day for day in (line.ends_on, cancelled_on) if day is not None]
+    end = min(ends) if ends else None
+    if end is not None and line.interval not in SHORT_CYCLES:
+        return [end] if period.start <= end < period.end else []
+    dues = _boundaries(
+        line, period.start, period.end if end is None else min(end, period.end)
+    )
+    if end is not None:
+        missed = _next_boundary(line, end)
+        if period.start <= missed < period.end:
+            dues.append(missed)
     return dues
 
 
@@ -117,21 +149,37 @@ class RenewalBook:
         return "churned", None
 
 
+def _cancelled_on(
+    line: ContractLine, cancellations: Sequence[Cancellation]
+) -> date | None:
+    dates = [
+        c.effective_on
+        for c in cancellations
+        if c.account_id == line.account_id and c.contract_line_id in (None, line.id)
+    ]
+    return min(dates) if dates else None
+
+
 def derive_renewals(
-    lines: Sequence[ContractLine], book: RenewalBook, period: Period
+    lines: Sequence[ContractLine],
+    book: RenewalBook,
+    period: Period,
+    *,
+    cancellations: Sequence[Cancellation] = (),
 ) -> list[RenewalRecord]:
     """Renewals implied by the contract terms of recurring lines."""
     records: list[RenewalRecord] = []
     for line in lines:
         if base_arr(line) <= 0:
             continue
-        for due in due_dates(line, period):
-            outcome, decided_on = book.outcome_from_timeline(line.account_id, due)
-            before = book.arr_on(
-                line.account_id, due - timedelta(days=1), line_id=line.id
-            )
+        cancelled_on = _cancelled_on(line, cancellations)
+        for due in due_dates(line, period, cancelled_on=cancelled_on):
+            ends = [d for d in (due, cancelled_on, line.ends_on) if d is not None]
+            last_day = min(ends) - timedelta(days=1)
+            before = book.arr_on(line.account_id, last_day, line_id=line.id)
             if before == 0:
-                continue  # not in paid service just before: no chance to renew
+                continue  # not in paid service before the due date: no renewal
+            outcome, decided_on = book.outcome_from_timeline(line.account_id, due)
             after = book.arr_on(line.account_id, due, product=line.product or "")
             records.append(
                 RenewalRecord(
@@ -213,9 +261,11 @@ def renewals_in_period(
     lines: Sequence[ContractLine],
     book: RenewalBook,
     period: Period,
+    *,
+    cancellations: Sequence[Cancellation] = (),
 ) -> list[RenewalRecord]:
     """The renewals due in the period, imported or derived as the options say."""
     source = book.options.renewal_source
     if source == "imported" or (source == "auto" and rows):
         return imported_renewals(rows, lines, book, period)
-    return derive_renewals(lines, book, period)
+    return derive_renewals(lines, book, period, cancellations=cancellations)

@@ -7,7 +7,7 @@ import pytest
 import yaml
 
 from tests.conftest import SHARED_CASES
-from tests.metric_cases import check_case
+from tests.metric_cases import check_case, compute_flat
 
 CASE_FILE = SHARED_CASES / "metric_cases.yaml"
 CASES = yaml.safe_load(CASE_FILE.read_text()) if CASE_FILE.exists() else []
@@ -52,3 +52,16 @@ def test_runner_reports_a_wrong_expectation_and_exits_1(tmp_path):
     assert done.returncode == 1
     assert "FAIL C07 logo_churn expected 0.2 got 0.1" in done.stdout
     assert done.stdout.strip().endswith("0 passed, 1 failed")
+
+
+def test_c07_without_a_renewals_table_derives_the_same_logo_churn():
+    """Renewals derived from terms: ten monthly lines due in January (0703's term
+    ends 12 January, unrenewed); 0714 leaves on 20 January before its first
+    renewal (8 February), so it is not due in January: 1/10."""
+    case = next(c for c in CASES if c["id"] == "C07")
+    data = {k: v for k, v in case["input"].items() if k != "renewals"}
+    flat = compute_flat(data, case["query"])
+    (values,) = flat.values()
+    assert values["logo_churn"] == 0.1
+    assert values["up_for_renewal"] == [f"acct-07{n:02d}" for n in range(1, 11)]
+    assert values["lost"] == ["acct-0703"]

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from tenure.core.time import Period, parse_period
 from tenure.metrics.service import MetricService
-from tenure.revenue.models import Renewal
+from tenure.revenue.models import Cancellation, Renewal
 from tenure.revenue.policy import MetricOptions
 from tenure.revenue.renewal import _nth_due, due_dates
 from tests.factories import make_contents, make_line
@@ -128,3 +128,22 @@ def test_due_dates_match_a_walk_from_the_start(
             walked.append(due)
         step += 1
     assert due_dates(line, period) == walked
+
+
+def test_monthly_line_cancelled_mid_interval_is_lost_at_its_next_renewal():
+    """Monthly from 2 March 2023, cancelled effective 20 January 2024: renewed on
+    2 January, lost on 2 February."""
+    line = make_line(id="l1", account_id="a1", starts_on=date(2023, 3, 2))
+    stop = Cancellation(
+        id="c",
+        account_id="a1",
+        contract_line_id="l1",
+        requested_on=date(2024, 1, 5),
+        effective_on=date(2024, 1, 20),
+    )
+    service = MetricService(
+        make_contents(lines=[line], cancellations=[stop]), MetricOptions()
+    )
+    (january,) = service.compute(["logo_churn"], parse_period("2024-01"))
+    (february,) = service.compute(["logo_churn"], parse_period("2024-02"))
+    assert (january.value, february.value) == (0.0, 1.0)
