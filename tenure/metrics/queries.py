@@ -80,21 +80,21 @@ def account_movements(
     s, e = snap.start_total, snap.end_total
     was_paying = snap.first_paid_on < period.start
     zero = ibis.literal(0, "int64")
-    paused_delta = snap.end_paused - snap.start_paused
-    fx_start = snap.end_total - (snap.end_paused if exclude_paused else zero)
-    fx_end = snap.end_total_fx - (snap.end_paused_fx if exclude_paused else zero)
+    start_off = snap.start_paused if exclude_paused else zero
+    end_off = snap.end_paused if exclude_paused else zero
+    end_off_fx = snap.end_paused_fx if exclude_paused else zero
+    paused_delta = end_off - start_off
+    fx_start, fx_end = e - end_off, snap.end_total_fx - end_off_fx
     moved = snap.mutate(
-        starting_arr=s - (snap.start_paused if exclude_paused else zero),
+        starting_arr=s - start_off,
         ending_arr=fx_end,
         new=((s == 0) & (e > 0) & ~was_paying).ifelse(e, zero),
         reactivation=((s == 0) & (e > 0) & was_paying).ifelse(e, zero),
         expansion=((s > 0) & (e > s)).ifelse(e - s, zero),
         contraction=((s > 0) & (e > 0) & (e < s)).ifelse(s - e, zero),
         churn=((s > 0) & (e == 0)).ifelse(s, zero),
-        pause=(paused_delta > 0).ifelse(paused_delta, zero) if exclude_paused else zero,
-        resume=(paused_delta < 0).ifelse(-paused_delta, zero)
-        if exclude_paused
-        else zero,
+        pause=(paused_delta > 0).ifelse(paused_delta, zero),
+        resume=(paused_delta < 0).ifelse(-paused_delta, zero),
         fx=fx_end - fx_start,
         cohort=snap.first_paid_on.strftime("%Y-%m"),
     )

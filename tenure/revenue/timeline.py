@@ -176,34 +176,32 @@ def line_segments(
         if discount.duration in RECURRING_DISCOUNTS or options.discount_policy == "all"
     ]
     spans = [(pause.starts_on, pause.ends_on or OPEN_END) for pause in pauses]
-    cuts = {start, end}
-    for _, lo, hi in applied:
-        cuts.update(day for day in (lo, hi) if start < day < end)
-    for lo, hi in spans:
-        cuts.update(day for day in (lo, hi) if start < day < end)
+    edges = [day for _, lo, hi in applied for day in (lo, hi)]
+    edges += [day for span in spans for day in span]
+    cuts = sorted({start, end, *(day for day in edges if start < day < end)})
     notice_on = _notice_on(line, cancellations)
-    ordered = sorted(cuts)
     segments: list[Segment] = []
-    for lo, hi in itertools.pairwise(ordered):
+    for lo, hi in itertools.pairwise(cuts):
         off = sum(
             (_reduction(d, line, base) for d, a, b in applied if a <= lo < b),
             Fraction(0),
         )
         arr = round_half_up(max(Fraction(0), base - off))
-        paused = any(a <= lo < b for a, b in spans)
         if arr > 0:
-            segment = Segment(
-                line.account_id,
-                line.id,
-                line.product or "",
-                line.currency or "USD",
-                lo,
-                hi,
-                arr,
-                paused,
-                notice_on,
+            paused = any(a <= lo < b for a, b in spans)
+            segments.append(
+                Segment(
+                    line.account_id,
+                    line.id,
+                    line.product or "",
+                    line.currency or "USD",
+                    lo,
+                    hi,
+                    arr,
+                    paused,
+                    notice_on,
+                )
             )
-            segments.append(segment)
     return _merge(segments)
 
 
