@@ -351,9 +351,13 @@ class MetricService:
 
     def _with_accounts(self, rows: list[Row]) -> list[Row]:
         """Attach segment, CSM, plan and first-paid cohort for slicing."""
-        blank = dict.fromkeys(_ACCOUNT_COLUMNS)
-        attrs = self._account_attrs
-        return [{**blank, **attrs.get(r["account_id"], {}), **r} for r in rows]
+        attached = []
+        for row in rows:
+            attrs = self._account_attrs.get(row["account_id"], {})
+            attached.append(
+                {**row, **{k: row.get(k, attrs.get(k)) for k in _ACCOUNT_COLUMNS}}
+            )
+        return attached
 
 
 def account_attributes(
