@@ -74,6 +74,7 @@ def _register_commands() -> None:
     # Sub-command modules are imported here so that `tenure --help` lists them all.
     from tenure.cli.assignment import accounts_app, assignment_app, users_app
     from tenure.cli.demo import demo_app
+    from tenure.cli.metrics import app as metrics_app
     from tenure.cli.notes import notes_app
     from tenure.cli.onboarding import onboarding_app
     from tenure.cli.serve import serve
@@ -84,6 +85,7 @@ def _register_commands() -> None:
     app.add_typer(onboarding_app, name="onboarding")
     app.add_typer(notes_app, name="notes")
     app.add_typer(demo_app, name="demo")
+    app.add_typer(metrics_app, name="metrics")
     app.command()(serve)
 
 

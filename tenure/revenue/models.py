@@ -126,3 +126,13 @@ class Cost(Base):
     category: Mapped[str] = mapped_column(String(32))
     amount_cents: Mapped[int] = mapped_column(BigInteger)
     currency: Mapped[str] = mapped_column(String(3), default="USD")
+
+
+class AcquiredAccountCount(Base):
+    """How many new accounts sales acquired in a period, when counted outside Tenure."""
+
+    __tablename__ = "new_customers_acquired"
+
+    id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    period: Mapped[str] = mapped_column(String(16))
+    count: Mapped[int] = mapped_column(Integer)
