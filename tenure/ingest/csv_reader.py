@@ -1,0 +1,125 @@
+"""CSV files: any common delimiter (sniffed), UTF-8 with or without BOM, CRLF,
+quoted newlines; invalid UTF-8 is reported with its row and byte offset."""
+
+import csv
+import io
+from pathlib import Path
+
+from tenure.ingest.table import Problem, SourceRow, SourceTable
+
+_DELIMITERS = (",", ";", "\t", "|")
+_BOM = b"\xef\xbb\xbf"
+# Large enough that an oversized cell reaches validation, which names it.
+_FIELD_LIMIT = 16 * 1024 * 1024
+
+
+def sniff_delimiter(header_line: str) -> str:
+    """The candidate delimiter that splits the header into the most columns."""
+    counts = {delimiter: header_line.count(delimiter) for delimiter in _DELIMITERS}
+    best = max(counts, key=lambda delimiter: counts[delimiter])
+    return best if counts[best] else ","
+
+
+def _invalid_byte_offsets(data: bytes) -> list[int]:
+    offsets: list[int] = []
+    position = 0
+    while True:
+        try:
+            data[position:].decode("utf-8")
+            return offsets
+        except UnicodeDecodeError as exc:
+            offsets.extend(range(position + exc.start, position + exc.end))
+            position += exc.end
+
+
+def _has_escaped_bytes(text: str) -> int:
+    return sum(1 for char in text if "\udc80" <= char <= "\udcff")
+
+
+def read_csv(path: Path, *, name: str | None = None) -> SourceTable:
+    """Read a CSV file into a source table; rows are numbered as a spreadsheet shows."""
+    data = path.read_bytes()
+    table = SourceTable(file=path.name, name=name or path.stem, columns=[])
+    if not data.strip(_BOM + b" \r\n\t"):
+        table.problems.append(
+            Problem(path.name, None, None, None, "the file is empty; add a header row")
+        )
+        return table
+    offset = len(_BOM) if data.startswith(_BOM) else 0
+    bad_offsets = _invalid_byte_offsets(data[offset:])
+    text = data[offset:].decode("utf-8", errors="surrogateescape")
+    first_line = text.split("\n", 1)[0]
+    csv.field_size_limit(_FIELD_LIMIT)
+    reader = csv.reader(
+        io.StringIO(text, newline=""), delimiter=sniff_delimiter(first_line)
+    )
+    try:
+        records = list(reader)
+    except csv.Error as exc:
+        table.problems.append(
+            Problem(
+                path.name,
+                reader.line_num,
+                None,
+                None,
+                f"the CSV cannot be parsed ({exc}); check quoting",
+            )
+        )
+        return table
+    _fill_table(table, records, bad_offsets=[o + offset for o in bad_offsets])
+    return table
+
+
+def _fill_table(
+    table: SourceTable, records: list[list[str]], *, bad_offsets: list[int]
+) -> None:
+    header = [cell.strip() for cell in records[0]]
+    table.columns = header
+    pending_offsets = iter(bad_offsets)
+    for index, cells in enumerate(records):
+        number = index + 1
+        broken = [
+            (position, cell)
+            for position, cell in enumerate(cells)
+            if _has_escaped_bytes(cell)
+        ]
+        for position, cell in broken:
+            offsets = [
+                next(pending_offsets, -1) for _ in range(_has_escaped_bytes(cell))
+            ]
+            column = header[position] if position < len(header) else None
+            table.problems.append(
+                Problem(
+                    table.file,
+                    number,
+                    column,
+                    None,
+                    f"invalid UTF-8 at byte offset {offsets[0]}; "
+                    "save the file as UTF-8",
+                )
+            )
+        if index == 0 or broken or cells == []:
+            continue
+        if len(cells) != len(header):
+            table.problems.append(
+                Problem(
+                    table.file,
+                    number,
+                    None,
+                    None,
+                    f"the row has {len(cells)} fields but the header has "
+                    f"{len(header)}; check the delimiter and quoting",
+                )
+            )
+            continue
+        table.rows.append(SourceRow(number, dict(zip(header, cells, strict=True))))
+    if len(records) == 1:
+        table.problems.append(
+            Problem(
+                table.file,
+                2,
+                None,
+                None,
+                "the file has a header but no data rows; add rows or remove the file",
+            )
+        )
