@@ -2,9 +2,9 @@
 
 import json
 import re
+from collections.abc import Callable
 from datetime import UTC, date, datetime, time
 from decimal import Decimal, InvalidOperation
-from collections.abc import Callable
 from typing import Any
 
 from tenure.core.errors import InvalidInput
