@@ -72,7 +72,10 @@ def init(ctx: typer.Context) -> None:
 
 def _register_commands() -> None:
     # Sub-command modules are imported here so that `tenure --help` lists them all.
-    pass
+    from tenure.cli import accounts, imports
+
+    app.command("import")(imports.import_command)
+    app.add_typer(accounts.app, name="accounts")
 
 
 _register_commands()
