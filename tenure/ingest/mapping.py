@@ -38,8 +38,21 @@ class Lookup(_Strict):
 
 
 class BooleanWords(_Strict):
+    """The source words meaning true and false (compared without case)."""
+
     true: list[str]
     false: list[str]
+
+    @model_validator(mode="before")
+    @classmethod
+    def _yaml_boolean_keys(cls, data: Any) -> Any:
+        # YAML reads the bare keys `true:` and `false:` as booleans.
+        if isinstance(data, dict):
+            return {
+                str(key).lower() if isinstance(key, bool) else key: value
+                for key, value in data.items()
+            }
+        return data
 
 
 class ValueSpec(_Strict):

@@ -91,6 +91,8 @@ def _type_table(
         for field_spec in spec.fields
         if field_spec.is_required and field_spec.name not in table.fields
     ]
+    if not table.rows:
+        return []
     for name in missing:
         reason = (
             f"the mapping gives no value for the required field {name}; add it "
