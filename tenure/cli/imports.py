@@ -33,6 +33,10 @@ class _Bar:
         if self.task is not None:
             self.progress.advance(self.task, count)
 
+    def stop(self) -> None:
+        if self.task is not None:
+            self.progress.stop()
+
 
 def import_command(
     ctx: typer.Context,
@@ -57,7 +61,7 @@ def import_command(
     """Import data; nothing is written when any row is bad unless --skip-invalid."""
     workspace = workspace_of(ctx)
     errors = Console(stderr=True)
-    progress = Progress(console=errors, transient=True)
+    bar = _Bar(Progress(console=errors, transient=True))
     try:
         report = import_path(
             workspace,
@@ -65,7 +69,7 @@ def import_command(
             now=datetime.now(UTC),
             mapping_path=mapping,
             skip_invalid=skip_invalid,
-            progress=_Bar(progress),
+            progress=bar,
         )
     except ImportRejected as exc:
         for line in exc.problems[:SHOWN_PROBLEMS]:
@@ -74,7 +78,7 @@ def import_command(
             typer.echo(f"... and {len(exc.problems) - SHOWN_PROBLEMS} more", err=True)
         raise
     finally:
-        progress.stop()
+        bar.stop()
     _print_summary(report)
 
 
