@@ -79,8 +79,11 @@ class EventStore:
             if fresh.num_rows == 0:
                 return 0
             days = pc.cast(fresh.column("occurred_at"), pa.date32())
+            is_new_folder = False
             for day in pc.unique(days).to_pylist():
-                self._write_day(day, fresh.filter(pc.equal(days, day)))
+                is_new_folder |= self._write_day(day, fresh.filter(pc.equal(days, day)))
+            if is_new_folder:
+                _fsync_folder(self.root)
         log.info("activity.events_appended", count=fresh.num_rows)
         return int(fresh.num_rows)
 
@@ -94,8 +97,10 @@ class EventStore:
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
-    def _write_day(self, day: date, rows: pa.Table) -> None:
+    def _write_day(self, day: date, rows: pa.Table) -> bool:
+        """Write one day's part file; True when the day's folder is new."""
         folder = self.root / f"day={day.isoformat()}"
+        is_new_folder = not folder.exists()
         folder.mkdir(parents=True, exist_ok=True)
         name = uuid.uuid4().hex
         temporary = folder / f".part-{name}.tmp"
@@ -105,7 +110,7 @@ class EventStore:
             os.fsync(handle.fileno())
         os.replace(temporary, folder / f"part-{name}.parquet")
         _fsync_folder(folder)
-        _fsync_folder(self.root)
+        return is_new_folder
 
 
 def _conform(table: pa.Table) -> pa.Table:

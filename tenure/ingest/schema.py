@@ -1,6 +1,7 @@
 """Canonical field specifications per entity, in load order (references first)."""
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Literal
 
 from tenure.accounts.models import NOTE_KINDS, USER_ROLES
@@ -40,8 +41,12 @@ class EntitySpec:
     # (start, end) pairs where the end may not come before the start.
     spans: tuple[tuple[str, str], ...] = ()
 
+    @cached_property
+    def _by_name(self) -> dict[str, FieldSpec]:
+        return {spec.name: spec for spec in self.fields}
+
     def field(self, name: str) -> FieldSpec | None:
-        return next((spec for spec in self.fields if spec.name == name), None)
+        return self._by_name.get(name)
 
     @property
     def field_names(self) -> tuple[str, ...]:
