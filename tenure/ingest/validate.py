@@ -61,7 +61,10 @@ def validate_tables(
     for table in tables:
         warnings.extend(problem for problem in table.problems if problem.is_warning)
         errors = [problem for problem in table.problems if not problem.is_warning]
-        file_problems.extend(errors)
+        # A file that feeds several tables reports its read problems once.
+        file_problems.extend(
+            problem for problem in errors if problem not in file_problems
+        )
         unreadable = {problem.row for problem in errors if problem.row is not None}
         unreadable -= {row.number for row in table.rows}
         read[table.entity] += len(table.rows) + len(unreadable)

@@ -2,9 +2,11 @@
 
 from datetime import date
 
+import pytest
 from sqlalchemy import select
 
 from tenure.core.db import make_session_factory
+from tenure.ingest.errors import ImportRejected
 from tenure.revenue.models import ContractLine
 from tests.ingest.conftest import run_import, write_files
 
@@ -146,3 +148,27 @@ tables:
             select(ContractLine.id, ContractLine.ends_on).order_by(ContractLine.id)
         ).all()
     assert [tuple(row) for row in ends] == [("s1", date(2024, 2, 1)), ("s2", None)]
+
+
+def test_a_bad_row_of_a_file_feeding_two_tables_is_reported_once(workspace, tmp_path):
+    export = b"sub,cust,start\ns1,1,2024-01-01\ns2,\xff,2024-02-01\n"
+    mapping = """
+tables:
+  - entity: accounts
+    file: export.csv
+    distinct: true
+    columns: {id: cust, name: {template: "Customer {cust}"}}
+  - entity: contract_lines
+    file: export.csv
+    columns: {id: sub, account_id: cust, starts_on: start}
+"""
+    folder = write_files(tmp_path / "in", {"export.csv": export})
+    (tmp_path / "map.yaml").write_text(mapping)
+
+    with pytest.raises(ImportRejected) as caught:
+        run_import(workspace, folder, mapping_path=tmp_path / "map.yaml")
+
+    assert caught.value.problems == [
+        "export.csv, row 3, column cust: invalid UTF-8 at byte offset 34; save the "
+        "file as UTF-8"
+    ]
