@@ -38,6 +38,8 @@ def _has_escaped_bytes(text: str) -> int:
 
 def read_csv(path: Path, *, name: str | None = None) -> SourceTable:
     """Read a CSV file into a source table; rows are numbered as a spreadsheet shows."""
+    # TODO: the file is read whole into memory — a file larger than the memory
+    # available fails to import; split it into several files.
     data = path.read_bytes()
     table = SourceTable(file=path.name, name=name or path.stem, columns=[])
     if not data.strip(_BOM + b" \r\n\t"):

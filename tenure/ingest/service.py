@@ -97,6 +97,11 @@ def import_path(
     report = _start_report(workspace, validation, now=now)
     _write_problems(report)
     if validation.problems and not skip_invalid:
+        log.warning(
+            "ingest.import_rejected",
+            problems=len(validation.problems),
+            report=str(report.report_dir),
+        )
         raise ImportRejected(
             f"{len(validation.problems)} problem(s) found in the import, so nothing "
             f"was written; fix them or pass --skip-invalid (all problems: "
@@ -106,9 +111,13 @@ def import_path(
         )
     if validation.problems:
         report.rejected_path = _write_rejected(report.report_dir, validation)
+    # Events are appended before the store commits: if the commit fails, the
+    # events stay, and re-running the import skips them by message id.
     with transaction(workspace.engine) as session:
         _load(session, validation, report, progress=progress)
         _append_events(workspace, validation, report, now=now)
+        if progress is not None:
+            progress.advance(len(validation.valid_rows(EVENTS)))
     report.is_written = True
     log.info(
         "ingest.import_finished",
