@@ -77,6 +77,20 @@ def _fill_table(
 ) -> None:
     header = [cell.strip() for cell in records[0]]
     table.columns = header
+    repeated = sorted({name for name in header if header.count(name) > 1})
+    for name in repeated:
+        table.problems.append(
+            Problem(
+                table.file,
+                1,
+                name,
+                None,
+                f"the column {name} appears {header.count(name)} times in the "
+                "header; keep one",
+            )
+        )
+    if repeated:
+        return
     pending_offsets = iter(bad_offsets)
     for index, cells in enumerate(records):
         number = index + 1
@@ -100,7 +114,8 @@ def _fill_table(
                     "save the file as UTF-8",
                 )
             )
-        if index == 0 or broken or cells == []:
+        # Spreadsheets often save trailing rows with empty cells only.
+        if index == 0 or broken or not any(cell.strip() for cell in cells):
             continue
         if len(cells) != len(header):
             table.problems.append(

@@ -363,3 +363,12 @@ tables:
         ],
     ),
 }
+
+CASES["repeated_column"] = (
+    {"accounts.csv": "id,name,name\na3,Third Test,Other\n"},
+    None,
+    [
+        "accounts.csv, row 1, column name: the column name appears 2 times in the "
+        "header; keep one"
+    ],
+)

@@ -122,3 +122,11 @@ def test_child_account_listed_before_its_parent_loads(workspace, tmp_path):
     report = run_import(workspace, write_files(tmp_path / "in", files))
 
     assert report.summary("accounts").new == 2
+
+
+def test_rows_of_empty_cells_are_skipped(workspace, tmp_path):
+    files = {"accounts.csv": "id,name\r\na1,Acme Test\r\n,\r\n , \r\n"}
+
+    report = run_import(workspace, write_files(tmp_path / "in", files))
+
+    assert (report.summary("accounts").read, report.summary("accounts").new) == (1, 1)
