@@ -1,10 +1,14 @@
 """Canonical field specifications per entity, in load order (references first)."""
 
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import cached_property
 from typing import Literal
 
+from sqlalchemy import BigInteger, Integer, Numeric, String
+
 from tenure.accounts.models import NOTE_KINDS, USER_ROLES
+from tenure.core.models import Base
 from tenure.revenue.models import (
     COST_CATEGORIES,
     DISCOUNT_DURATIONS,
@@ -44,6 +48,48 @@ class EntitySpec:
     @cached_property
     def _by_name(self) -> dict[str, FieldSpec]:
         return {spec.name: spec for spec in self.fields}
+
+    @cached_property
+    def max_lengths(self) -> dict[str, int]:
+        """Text fields whose store column has a length limit, with the limit."""
+        table = Base.metadata.tables.get(self.name)
+        if table is None:
+            return {}
+        return {
+            column.name: column.type.length
+            for column in table.columns
+            if isinstance(column.type, String) and column.type.length
+        }
+
+    @cached_property
+    def max_values(self) -> dict[str, Decimal]:
+        """Numeric fields with the largest magnitude their store column holds."""
+        table = Base.metadata.tables.get(self.name)
+        if table is None:
+            return {}
+        limits: dict[str, Decimal] = {}
+        for column in table.columns:
+            kind = column.type
+            if isinstance(kind, BigInteger):
+                limits[column.name] = Decimal(2**63 - 1)
+            elif isinstance(kind, Integer):
+                limits[column.name] = Decimal(2**31 - 1)
+            elif isinstance(kind, Numeric) and kind.precision is not None:
+                whole_digits = kind.precision - (kind.scale or 0)
+                limits[column.name] = Decimal(10) ** whole_digits - 1
+        return limits
+
+    @cached_property
+    def decimal_places(self) -> dict[str, int]:
+        """Decimal fields with the number of decimals their store column keeps."""
+        table = Base.metadata.tables.get(self.name)
+        if table is None:
+            return {}
+        return {
+            column.name: column.type.scale
+            for column in table.columns
+            if isinstance(column.type, Numeric) and column.type.scale is not None
+        }
 
     def field(self, name: str) -> FieldSpec | None:
         return self._by_name.get(name)

@@ -5,6 +5,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from tenure.ingest.cell import CellInvalid, coerce, is_blank
@@ -126,7 +127,36 @@ def _type_row(spec: EntitySpec, table: EntityTable, row: EntityRow) -> TypedRow:
             typed.values[name] = coerce(field_spec, value)
         except CellInvalid as exc:
             typed.reject(name, value, str(exc))
+            continue
+        _check_store_limits(spec, typed, name, value)
     return typed
+
+
+def _check_store_limits(
+    spec: EntitySpec, typed: TypedRow, name: str, value: Any
+) -> None:
+    typed_value = typed.values[name]
+    largest = spec.max_values.get(name)
+    if largest is not None and abs(typed_value) > largest:
+        typed.reject(
+            name, value, f"{name} is larger than the store can hold ({largest:,})"
+        )
+    places = spec.decimal_places.get(name)
+    if places is not None and _decimals(typed_value) > places:
+        typed.reject(name, value, f"{name} has more than {places} decimals; round it")
+    limit = spec.max_lengths.get(name)
+    if limit is not None and len(str(typed_value)) > limit:
+        typed.reject(
+            name,
+            value,
+            f"{name} has {len(str(typed.values[name])):,} characters, more than "
+            f"the {limit:,} it can hold; shorten it",
+        )
+
+
+def _decimals(value: Any) -> int:
+    exponent = Decimal(value).normalize().as_tuple().exponent
+    return -exponent if isinstance(exponent, int) and exponent < 0 else 0
 
 
 def _apply_plan_histories(rows: list[TypedRow]) -> None:

@@ -372,3 +372,31 @@ CASES["repeated_column"] = (
         "header; keep one"
     ],
 )
+
+CASES["longer_than_the_column"] = (
+    {"accounts.csv": "id,name,segment\na3,Third Test," + "s" * 65 + "\n"},
+    None,
+    [
+        "accounts.csv, row 2, column segment (value 'sssssssssssssssssssssssssssssss"
+        "ssssss...'): segment has 65 characters, more than the 64 it can hold; "
+        "shorten it"
+    ],
+)
+
+CASES["too_many_decimals"] = (
+    {"users.csv": "id,email,name,fte\nu2,two@example.test,Sam Reed,0.555\n"},
+    None,
+    [
+        "users.csv, row 2, column fte (value '0.555'): fte has more than 2 decimals; "
+        "round it"
+    ],
+)
+
+CASES["number_too_large_for_the_store"] = (
+    _lines("l2,a1,paid,2024-02-01,,month,100,USD,3000000000"),
+    None,
+    [
+        "contract_lines.csv, row 2, column quantity (value '3000000000'): quantity "
+        "is larger than the store can hold (2,147,483,647)"
+    ],
+)
