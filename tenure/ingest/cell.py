@@ -12,6 +12,8 @@ from tenure.core.money import validate_currency
 from tenure.ingest.schema import FieldSpec
 
 MAX_TEXT_CHARS = 10_000
+# Larger than any 64-bit column; checked before building a Python int.
+_MAX_INTEGER_DIGITS = 20
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _FORMULA_STARTS = ("=", "+", "-", "@")
 
@@ -71,6 +73,8 @@ def _integer(value: Any) -> int:
     if isinstance(value, int):
         return value
     number = _number(value, kind="a whole number")
+    if number.adjusted() > _MAX_INTEGER_DIGITS:
+        raise CellInvalid("the number is too large")
     if number != number.to_integral_value():
         raise CellInvalid("expected a whole number; remove the decimals")
     return int(number)
@@ -137,7 +141,10 @@ def _instant(value: Any) -> datetime:
         raise CellInvalid(f"expected an instant, found {type(value).__name__}")
     if moment.tzinfo is None:
         return moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC)
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError as exc:
+        raise CellInvalid("the instant is out of range") from exc
 
 
 def _currency(value: Any) -> str:

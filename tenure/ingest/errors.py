@@ -22,3 +22,7 @@ class ImportRejected(IngestError):
         super().__init__(message)
         self.problems = problems
         self.report_path = report_path
+
+
+class StoreRefused(IngestError):
+    """The database refused rows that passed validation; nothing was written."""

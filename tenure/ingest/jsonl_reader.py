@@ -9,22 +9,24 @@ from tenure.ingest.table import Problem, SourceRow, SourceTable
 def read_jsonl(path: Path, *, name: str | None = None) -> SourceTable:
     """Read a JSON lines file; blank lines are skipped; columns are all keys seen."""
     table = SourceTable(file=path.name, name=name or path.stem, columns=[])
-    data = path.read_bytes().removeprefix(b"\xef\xbb\xbf")
+    raw_data = path.read_bytes()
+    data = raw_data.removeprefix(b"\xef\xbb\xbf")
     columns: dict[str, None] = {}
+    offset = len(raw_data) - len(data)
     for number, raw in enumerate(data.split(b"\n"), start=1):
+        line_offset, offset = offset, offset + len(raw) + 1
         if not raw.strip():
             continue
         try:
             line = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
-            offset = sum(len(part) + 1 for part in data.split(b"\n")[: number - 1])
             table.problems.append(
                 Problem(
                     path.name,
                     number,
                     None,
                     None,
-                    f"invalid UTF-8 at byte offset {offset + exc.start}; "
+                    f"invalid UTF-8 at byte offset {line_offset + exc.start}; "
                     "save the file as UTF-8",
                 )
             )

@@ -50,6 +50,14 @@ class EntitySpec:
         return {spec.name: spec for spec in self.fields}
 
     @cached_property
+    def unique_fields(self) -> tuple[str, ...]:
+        """Fields other than the key that the store keeps unique."""
+        table = Base.metadata.tables.get(self.name)
+        if table is None:
+            return ()
+        return tuple(column.name for column in table.columns if column.unique)
+
+    @cached_property
     def max_lengths(self) -> dict[str, int]:
         """Text fields whose store column has a length limit, with the limit."""
         table = Base.metadata.tables.get(self.name)

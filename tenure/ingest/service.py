@@ -11,13 +11,14 @@ from typing import Any, Protocol
 
 import pyarrow as pa
 import structlog
+from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 
 from tenure.activity.store import EVENT_SCHEMA, EventStore
 from tenure.core.db import make_session_factory, transaction
 from tenure.core.workspace import Workspace
 from tenure.ingest.convert import canonical_table, mapped_tables
-from tenure.ingest.errors import ImportRejected
+from tenure.ingest.errors import ImportRejected, StoreRefused
 from tenure.ingest.load import LoadCounts, existing_ids, upsert_rows
 from tenure.ingest.mapping import load_mapping
 from tenure.ingest.schema import ENTITIES, EVENTS
@@ -113,11 +114,20 @@ def import_path(
         report.rejected_path = _write_rejected(report.report_dir, validation)
     # Events are appended before the store commits: if the commit fails, the
     # events stay, and re-running the import skips them by message id.
-    with transaction(workspace.engine) as session:
-        _load(session, validation, report, progress=progress)
-        _append_events(workspace, validation, report, now=now)
-        if progress is not None:
-            progress.advance(len(validation.valid_rows(EVENTS)))
+    try:
+        with transaction(workspace.engine) as session:
+            _load(session, validation, report, progress=progress)
+            _append_events(workspace, validation, report, now=now)
+            if progress is not None:
+                progress.advance(len(validation.valid_rows(EVENTS)))
+    except (IntegrityError, DataError) as exc:
+        # Validation should catch every such case; this keeps the promise that
+        # nothing is written when one slips through.
+        raise StoreRefused(
+            "the store refused the import, so nothing was written: "
+            f"{str(exc.orig).splitlines()[0]}; fix the rows it names and import "
+            "again"
+        ) from exc
     report.is_written = True
     log.info(
         "ingest.import_finished",

@@ -217,25 +217,23 @@ def _iso(value: object) -> str:
     return value.isoformat() if isinstance(value, date | datetime) else str(value)
 
 
-def _key(spec: EntitySpec, typed: TypedRow) -> tuple[Any, ...]:
-    return tuple(typed.values.get(name) for name in spec.key)
-
-
 def _check_duplicates(spec: EntitySpec, rows: list[TypedRow]) -> None:
-    first_seen: dict[tuple[Any, ...], TypedRow] = {}
-    for typed in rows:
-        if not typed.is_valid:
-            continue
-        key = _key(spec, typed)
-        earlier = first_seen.setdefault(key, typed)
-        if earlier is not typed:
-            shown = ", ".join(_iso(part) for part in key)
-            typed.reject(
-                spec.key[0],
-                shown,
-                f"duplicate {'/'.join(spec.key)} {shown}: also in "
-                f"{earlier.row.file} row {earlier.row.number}; keep one of them",
-            )
+    """Ids (and other unique fields such as a user's e-mail) appear once."""
+    for fields in (spec.key, *((name,) for name in spec.unique_fields)):
+        first_seen: dict[tuple[Any, ...], TypedRow] = {}
+        for typed in rows:
+            key = tuple(typed.values.get(name) for name in fields)
+            if not typed.is_valid or None in key:
+                continue
+            earlier = first_seen.setdefault(key, typed)
+            if earlier is not typed:
+                shown = ", ".join(_iso(part) for part in key)
+                typed.reject(
+                    fields[0],
+                    shown,
+                    f"duplicate {'/'.join(fields)} {shown}: also in "
+                    f"{earlier.row.file} row {earlier.row.number}; keep one of them",
+                )
 
 
 def _check_references(

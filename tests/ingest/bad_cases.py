@@ -400,3 +400,37 @@ CASES["number_too_large_for_the_store"] = (
         "is larger than the store can hold (2,147,483,647)"
     ],
 )
+
+CASES["duplicate_user_email"] = (
+    {
+        "users.csv": (
+            "id,email,name\nu2,same@example.test,Sam Reed\n"
+            "u3,same@example.test,Kim Lee\n"
+        )
+    },
+    None,
+    [
+        "users.csv, row 3, column email (value 'same@example.test'): duplicate email "
+        "same@example.test: also in users.csv row 2; keep one of them"
+    ],
+)
+
+CASES["absurdly_large_number"] = (
+    _lines("l2,a1,paid,2024-02-01,,month,1e999999999,USD,1"),
+    None,
+    [
+        "contract_lines.csv, row 2, column amount_cents (value '1e999999999'): the "
+        "number is too large"
+    ],
+)
+
+CASES["invalid_utf8_json_line"] = (
+    {
+        "events.jsonl": (
+            b'\xef\xbb\xbf{"message_id": "m2", "account_id": "a1", "name": "login", '
+            b'"occurred_at": "2024-03-02T09:00:00Z"}\n{"name": "\xc3("}\n'
+        ),
+    },
+    None,
+    ["events.jsonl, row 2: invalid UTF-8 at byte offset 110; save the file as UTF-8"],
+)
