@@ -1,6 +1,5 @@
 """Writing validated rows: upsert on the source ids inside the caller's transaction."""
 
-from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -49,13 +48,13 @@ def upsert_rows(
     table = store_table(spec)
     stored = _stored_rows(session, table, spec.key, rows)
     counts = LoadCounts()
-    inserts: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
+    inserts: list[dict[str, Any]] = []
     for row in _parents_first(spec, rows):
         values = _with_defaults(table, row)
         key = tuple(values[name] for name in spec.key)
         current = stored.get(_normal_key(key))
         if current is None:
-            inserts[tuple(values)].append(values)
+            inserts.append(row)
             counts.new += 1
             continue
         changes = {
@@ -69,11 +68,14 @@ def upsert_rows(
         condition = [table.c[name] == values[name] for name in spec.key]
         session.execute(update(table).where(*condition).values(**changes))
         counts.changed += 1
-    for batch in inserts.values():
-        for start in range(0, len(batch), _CHUNK):
-            session.execute(insert(table), batch[start : start + _CHUNK])
-            if on_progress is not None:
-                on_progress(len(batch[start : start + _CHUNK]))
+    # One column set for every new row keeps them in one ordered batch, so a
+    # parent account is inserted before its children.
+    names = {name for row in inserts for name in row}
+    batch = [_with_defaults(table, dict.fromkeys(names) | row) for row in inserts]
+    for start in range(0, len(batch), _CHUNK):
+        session.execute(insert(table), batch[start : start + _CHUNK])
+        if on_progress is not None:
+            on_progress(len(batch[start : start + _CHUNK]))
     return counts
 
 

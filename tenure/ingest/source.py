@@ -12,7 +12,6 @@ from tenure.ingest.table import SourceTable
 TABLE_SUFFIXES = {
     ".csv": read_csv,
     ".tsv": read_csv,
-    ".txt": read_csv,
     ".parquet": read_parquet,
     ".jsonl": read_jsonl,
     ".ndjson": read_jsonl,

@@ -130,3 +130,16 @@ def test_rows_of_empty_cells_are_skipped(workspace, tmp_path):
     report = run_import(workspace, write_files(tmp_path / "in", files))
 
     assert (report.summary("accounts").read, report.summary("accounts").new) == (1, 1)
+
+
+def test_bundle_rows_with_different_fields_load_parents_first(workspace, tmp_path):
+    bundle = (
+        "accounts:\n"
+        "  - {id: solo, name: Solo Test, parent_id: null}\n"
+        "  - {id: kid, name: Kid Test, parent_id: mum}\n"
+        "  - {id: mum, name: Mum Test}\n"
+    )
+
+    report = run_import(workspace, write_files(tmp_path / "in", {"b.yaml": bundle}))
+
+    assert report.summary("accounts").new == 3
