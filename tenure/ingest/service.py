@@ -98,7 +98,7 @@ def import_path(
     report = _start_report(workspace, validation, now=now)
     _write_problems(report)
     if validation.problems and not skip_invalid:
-        log.warning(
+        log.info(
             "ingest.import_rejected",
             problems=len(validation.problems),
             report=str(report.report_dir),
