@@ -3,6 +3,7 @@ quoted newlines; invalid UTF-8 is reported with its row and byte offset."""
 
 import csv
 import io
+from collections.abc import Iterator
 from pathlib import Path
 
 from tenure.ingest.table import Problem, SourceRow, SourceTable
@@ -33,6 +34,7 @@ def _invalid_byte_offsets(data: bytes) -> list[int]:
 
 
 def _has_escaped_bytes(text: str) -> int:
+    """How many undecodable bytes (escaped as surrogates) the text holds."""
     return sum(1 for char in text if "\udc80" <= char <= "\udcff")
 
 
@@ -77,45 +79,14 @@ def _fill_table(
 ) -> None:
     header = [cell.strip() for cell in records[0]]
     table.columns = header
-    repeated = sorted({name for name in header if header.count(name) > 1})
-    for name in repeated:
-        table.problems.append(
-            Problem(
-                table.file,
-                1,
-                name,
-                None,
-                f"the column {name} appears {header.count(name)} times in the "
-                "header; keep one",
-            )
-        )
-    if repeated:
+    if not _header_is_usable(table, header):
         return
     pending_offsets = iter(bad_offsets)
     for index, cells in enumerate(records):
         number = index + 1
-        broken = [
-            (position, cell)
-            for position, cell in enumerate(cells)
-            if _has_escaped_bytes(cell)
-        ]
-        for position, cell in broken:
-            offsets = [
-                next(pending_offsets, -1) for _ in range(_has_escaped_bytes(cell))
-            ]
-            column = header[position] if position < len(header) else None
-            table.problems.append(
-                Problem(
-                    table.file,
-                    number,
-                    column,
-                    None,
-                    f"invalid UTF-8 at byte offset {offsets[0]}; "
-                    "save the file as UTF-8",
-                )
-            )
+        has_bad_bytes = _report_bad_bytes(table, header, number, cells, pending_offsets)
         # Spreadsheets often save trailing rows with empty cells only.
-        if index == 0 or broken or not any(cell.strip() for cell in cells):
+        if index == 0 or has_bad_bytes or not any(cell.strip() for cell in cells):
             continue
         if len(cells) != len(header):
             table.problems.append(
@@ -140,3 +111,46 @@ def _fill_table(
                 "the file has a header but no data rows; add rows or remove the file",
             )
         )
+
+
+def _header_is_usable(table: SourceTable, header: list[str]) -> bool:
+    repeated = sorted({name for name in header if header.count(name) > 1})
+    for name in repeated:
+        table.problems.append(
+            Problem(
+                table.file,
+                1,
+                name,
+                None,
+                f"the column {name} appears {header.count(name)} times in the "
+                "header; keep one",
+            )
+        )
+    return not repeated
+
+
+def _report_bad_bytes(
+    table: SourceTable,
+    header: list[str],
+    number: int,
+    cells: list[str],
+    pending_offsets: Iterator[int],
+) -> bool:
+    """Report each cell holding invalid UTF-8 with the offset of its first bad byte."""
+    has_bad_bytes = False
+    for position, cell in enumerate(cells):
+        count = _has_escaped_bytes(cell)
+        if not count:
+            continue
+        has_bad_bytes = True
+        offsets = [next(pending_offsets, -1) for _ in range(count)]
+        table.problems.append(
+            Problem(
+                table.file,
+                number,
+                header[position] if position < len(header) else None,
+                None,
+                f"invalid UTF-8 at byte offset {offsets[0]}; save the file as UTF-8",
+            )
+        )
+    return has_bad_bytes

@@ -2,8 +2,41 @@
 
 import json
 from pathlib import Path
+from typing import Any
 
 from tenure.ingest.table import Problem, SourceRow, SourceTable
+
+
+class _LineInvalid(ValueError):
+    def __init__(self, value: object, reason: str) -> None:
+        super().__init__(reason)
+        self.value = value
+        self.reason = reason
+
+
+def _parse_line(raw: bytes, *, offset: int) -> dict[str, Any]:
+    """One line as a JSON object; `offset` is the line's first byte in the file."""
+    try:
+        line = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise _LineInvalid(
+            None,
+            f"invalid UTF-8 at byte offset {offset + exc.start}; "
+            "save the file as UTF-8",
+        ) from exc
+    try:
+        values = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise _LineInvalid(
+            line.strip(),
+            f"the line is not valid JSON ({exc.msg} at character {exc.colno}); "
+            "write one JSON object per line",
+        ) from exc
+    if not isinstance(values, dict):
+        raise _LineInvalid(
+            line.strip(), "the line is not a JSON object; write one object per line"
+        )
+    return values
 
 
 def read_jsonl(path: Path, *, name: str | None = None) -> SourceTable:
@@ -18,42 +51,10 @@ def read_jsonl(path: Path, *, name: str | None = None) -> SourceTable:
         if not raw.strip():
             continue
         try:
-            line = raw.decode("utf-8")
-        except UnicodeDecodeError as exc:
+            values = _parse_line(raw, offset=line_offset)
+        except _LineInvalid as exc:
             table.problems.append(
-                Problem(
-                    path.name,
-                    number,
-                    None,
-                    None,
-                    f"invalid UTF-8 at byte offset {line_offset + exc.start}; "
-                    "save the file as UTF-8",
-                )
-            )
-            continue
-        try:
-            values = json.loads(line)
-        except json.JSONDecodeError as exc:
-            table.problems.append(
-                Problem(
-                    path.name,
-                    number,
-                    None,
-                    line.strip(),
-                    f"the line is not valid JSON ({exc.msg} at character "
-                    f"{exc.colno}); write one JSON object per line",
-                )
-            )
-            continue
-        if not isinstance(values, dict):
-            table.problems.append(
-                Problem(
-                    path.name,
-                    number,
-                    None,
-                    line.strip(),
-                    "the line is not a JSON object; write one object per line",
-                )
+                Problem(path.name, number, None, exc.value, exc.reason)
             )
             continue
         columns.update(dict.fromkeys(values))

@@ -98,22 +98,49 @@ def import_path(
     report = _start_report(workspace, validation, now=now)
     _write_problems(report)
     if validation.problems and not skip_invalid:
-        log.info(
-            "ingest.import_rejected",
-            problems=len(validation.problems),
-            report=str(report.report_dir),
-        )
-        raise ImportRejected(
-            f"{len(validation.problems)} problem(s) found in the import, so nothing "
-            f"was written; fix them or pass --skip-invalid (all problems: "
-            f"{report.report_dir / 'problems.txt'})",
-            problems=[problem.describe() for problem in validation.problems],
-            report_path=str(report.report_dir / "problems.txt"),
-        )
+        raise _rejection(report, validation)
     if validation.problems:
         report.rejected_path = _write_rejected(report.report_dir, validation)
-    # Events are appended before the store commits: if the commit fails, the
-    # events stay, and re-running the import skips them by message id.
+    _write(workspace, validation, report, now=now, progress=progress)
+    report.is_written = True
+    log.info(
+        "ingest.import_finished",
+        rows=sum(item.read for item in report.entities),
+        new=sum(item.new for item in report.entities),
+        rejected=len(validation.problems),
+        seconds=round(time.perf_counter() - started, 3),
+    )
+    return report
+
+
+def _rejection(report: ImportReport, validation: Validation) -> ImportRejected:
+    log.info(
+        "ingest.import_rejected",
+        problems=len(validation.problems),
+        report=str(report.report_dir),
+    )
+    return ImportRejected(
+        f"{len(validation.problems)} problem(s) found in the import, so nothing "
+        f"was written; fix them or pass --skip-invalid (all problems: "
+        f"{report.report_dir / 'problems.txt'})",
+        problems=[problem.describe() for problem in validation.problems],
+        report_path=str(report.report_dir / "problems.txt"),
+    )
+
+
+def _write(
+    workspace: Workspace,
+    validation: Validation,
+    report: ImportReport,
+    *,
+    now: datetime,
+    progress: ProgressSink | None,
+) -> None:
+    """Upsert the valid rows in one transaction, then append the events.
+
+    Events are appended before the store commits: if the commit fails, the
+    events stay, and re-running the import skips them by message id.
+    """
     try:
         with transaction(workspace.engine) as session:
             _load(session, validation, report, progress=progress)
@@ -128,15 +155,6 @@ def import_path(
             f"{str(exc.orig).splitlines()[0]}; fix the rows it names and import "
             "again"
         ) from exc
-    report.is_written = True
-    log.info(
-        "ingest.import_finished",
-        rows=sum(item.read for item in report.entities),
-        new=sum(item.new for item in report.entities),
-        rejected=len(validation.problems),
-        seconds=round(time.perf_counter() - started, 3),
-    )
-    return report
 
 
 def _start_report(
