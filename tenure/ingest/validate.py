@@ -181,6 +181,9 @@ def _apply_plan_histories(rows: list[TypedRow]) -> None:
 
 
 def _in_history(typed: TypedRow, history: PlanHistory) -> bool:
+    """Rows without an ordering value keep their own dates."""
+    if typed.values.get(history.order_by) is None:
+        return False
     return all(
         _as_text(typed.values.get(name)) in allowed
         for name, allowed in history.when.items()
