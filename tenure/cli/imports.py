@@ -85,7 +85,7 @@ def import_command(
 def _print_summary(report: ImportReport) -> None:
     console = Console()
     for warning in report.warnings[:SHOWN_PROBLEMS]:
-        console.print(f"warning: {warning.describe()}", markup=False, highlight=False)
+        typer.echo(f"warning: {warning.describe()}")
     table = Table(title="import summary")
     for heading in ("entity", "read", "new", "changed", "unchanged", "rejected"):
         table.add_column(heading, justify="left" if heading == "entity" else "right")
@@ -105,10 +105,8 @@ def _print_summary(report: ImportReport) -> None:
         )
     console.print(table)
     if report.rejected_path is not None:
-        console.print(
+        typer.echo(
             f"{len(report.problems)} problem(s); rejected rows saved to "
-            f"{report.rejected_path}",
-            markup=False,
-            highlight=False,
+            f"{report.rejected_path}"
         )
-    console.print(f"report: {report.report_dir}", markup=False, highlight=False)
+    typer.echo(f"report: {report.report_dir}")

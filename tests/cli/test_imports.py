@@ -105,3 +105,31 @@ def test_showing_an_unknown_account_is_one_error_line(tmp_path):
     assert result.stderr.strip() == (
         "error: no account has the id 'nope'; `tenure accounts list` shows the ids"
     )
+
+
+def test_skip_invalid_writes_good_rows_and_names_the_rejected_file(tmp_path):
+    home = tmp_path / "home"
+    folder = _write(
+        tmp_path / "in", {"accounts.csv": "id,name\ng1,Good Test\nb1,@bad\n"}
+    )
+    _tenure(home, "init")
+
+    result = _tenure(home, "import", str(folder), "--skip-invalid")
+    listed = _tenure(home, "accounts", "list", "--format", "json")
+
+    assert result.returncode == 0, result.stderr
+    assert "1 problem(s); rejected rows saved to " in result.stdout
+    assert [account["id"] for account in json.loads(listed.stdout)] == ["g1"]
+    (rejected,) = (home / "imports").glob("*/rejected.csv")
+    assert (
+        rejected.read_text()
+        .splitlines()[1]
+        .startswith('accounts.csv,3,"name: text starting with')
+    )
+
+
+def test_help_lists_import_and_accounts(tmp_path):
+    result = _tenure(tmp_path, "--help")
+
+    assert "import" in result.stdout
+    assert "accounts" in result.stdout
