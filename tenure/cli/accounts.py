@@ -16,8 +16,6 @@ from tenure.accounts.service import get_account_or_raise, list_accounts
 from tenure.cli.context import OutputFormat, workspace_of
 from tenure.core.db import make_session_factory
 
-app = typer.Typer(help="Look up accounts.", no_args_is_help=True)
-
 ACCOUNT_FIELDS = (
     "id",
     "name",
@@ -82,7 +80,6 @@ def _write_csv(records: list[dict[str, Any]], fields: tuple[str, ...]) -> None:
     writer.writerows(records)
 
 
-@app.command("list")
 def list_command(
     ctx: typer.Context,
     segment: Annotated[
@@ -103,7 +100,6 @@ def list_command(
         _show_table(f"{len(records)} accounts", records, ACCOUNT_FIELDS[:7])
 
 
-@app.command("show")
 def show_command(
     ctx: typer.Context,
     account_id: Annotated[str, typer.Argument(metavar="ID", help="Account id.")],
@@ -135,3 +131,13 @@ def show_command(
         console.print(f"[bold]CSM[/bold]: {csm['name'] if csm else '(none assigned)'}")
         shown = ("id", "product", "kind", "starts_on", "ends_on", "interval")
         _show_table("contract lines", lines, (*shown, "amount_cents", "quantity"))
+
+
+def add_account_commands(group: typer.Typer) -> typer.Typer:
+    """Attach `list` and `show` to an `accounts` command group (shared with others)."""
+    group.command("list")(list_command)
+    group.command("show")(show_command)
+    return group
+
+
+app = add_account_commands(typer.Typer(help="Accounts.", no_args_is_help=True))
