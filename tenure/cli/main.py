@@ -72,8 +72,10 @@ def init(ctx: typer.Context) -> None:
 
 def _register_commands() -> None:
     # Sub-command modules are imported here so that `tenure --help` lists them all.
+    from tenure.cli.accounts import add_account_commands
     from tenure.cli.assignment import accounts_app, assignment_app, users_app
     from tenure.cli.demo import demo_app
+    from tenure.cli.imports import import_command
     from tenure.cli.metrics import app as metrics_app
     from tenure.cli.notes import notes_app
     from tenure.cli.onboarding import onboarding_app
@@ -81,7 +83,8 @@ def _register_commands() -> None:
 
     app.add_typer(users_app, name="users")
     app.add_typer(assignment_app, name="assignment")
-    app.add_typer(accounts_app, name="accounts")
+    app.command("import")(import_command)
+    app.add_typer(add_account_commands(accounts_app), name="accounts")
     app.add_typer(onboarding_app, name="onboarding")
     app.add_typer(notes_app, name="notes")
     app.add_typer(demo_app, name="demo")

@@ -1,0 +1,140 @@
+"""The event store: append-only Parquet files partitioned by day.
+
+Layout: `<root>/day=YYYY-MM-DD/part-<uuid>.parquet`, one file per day touched by
+each append, with the columns of `EVENT_SCHEMA`. Files are written to a hidden
+temporary name, fsynced and renamed, so a reader never sees half a file and an
+acknowledged append survives a crash. Message ids are unique across the store:
+`append` drops any it has already seen. DuckDB reads the store with
+`read_parquet('<root>/*/*.parquet', hive_partitioning=true)` (see `glob`).
+"""
+
+import fcntl
+import os
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+import structlog
+
+log = structlog.get_logger()
+
+EVENT_SCHEMA = pa.schema(
+    [
+        pa.field("message_id", pa.string(), nullable=False),
+        pa.field("account_id", pa.string()),
+        pa.field("contact_id", pa.string()),
+        pa.field("name", pa.string(), nullable=False),
+        pa.field("occurred_at", pa.timestamp("us", tz="UTC"), nullable=False),
+        pa.field("received_at", pa.timestamp("us", tz="UTC"), nullable=False),
+        pa.field("properties", pa.string()),
+    ]
+)
+
+
+class EventStore:
+    """Append-only product events under `root`; safe for one writer at a time per
+    process and serialised across processes by a lock file."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    @property
+    def glob(self) -> str:
+        """The pattern DuckDB (or Spark) reads the whole store with."""
+        return str(self.root / "*" / "*.parquet")
+
+    def files(self) -> list[Path]:
+        """Every committed part file, in day order."""
+        return sorted(self.root.glob("day=*/*.parquet"))
+
+    def message_ids(self) -> set[str]:
+        """All message ids in the store."""
+        ids: set[str] = set()
+        for path in self.files():
+            column = pq.read_table(path, columns=["message_id"]).column(0)
+            ids.update(column.to_pylist())
+        return ids
+
+    def read(self) -> pa.Table:
+        """The whole store as one Arrow table (for small stores and tests)."""
+        parts = [pq.read_table(path, schema=EVENT_SCHEMA) for path in self.files()]
+        if not parts:
+            return EVENT_SCHEMA.empty_table()
+        return pa.concat_tables(parts)
+
+    def append(self, table: pa.Table) -> int:
+        """Write the rows whose message id is new; return how many were written.
+
+        `table` must have the columns of `EVENT_SCHEMA` (missing optional columns
+        are filled with nulls). Duplicates within `table` keep their first row.
+        """
+        events = _conform(table)
+        with self._lock():
+            fresh = _first_of_each(events, exclude=self.message_ids())
+            if fresh.num_rows == 0:
+                return 0
+            days = pc.cast(fresh.column("occurred_at"), pa.date32())
+            is_new_folder = False
+            for day in pc.unique(days).to_pylist():
+                is_new_folder |= self._write_day(day, fresh.filter(pc.equal(days, day)))
+            if is_new_folder:
+                _fsync_folder(self.root)
+        log.info("activity.events_appended", count=fresh.num_rows)
+        return int(fresh.num_rows)
+
+    @contextmanager
+    def _lock(self) -> Iterator[None]:
+        self.root.mkdir(parents=True, exist_ok=True)
+        with (self.root / ".lock").open("a") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def _write_day(self, day: date, rows: pa.Table) -> bool:
+        """Write one day's part file; True when the day's folder is new."""
+        folder = self.root / f"day={day.isoformat()}"
+        is_new_folder = not folder.exists()
+        folder.mkdir(parents=True, exist_ok=True)
+        name = uuid.uuid4().hex
+        temporary = folder / f".part-{name}.tmp"
+        with temporary.open("wb") as handle:
+            pq.write_table(rows, handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, folder / f"part-{name}.parquet")
+        _fsync_folder(folder)
+        return is_new_folder
+
+
+def _conform(table: pa.Table) -> pa.Table:
+    columns = []
+    for field in EVENT_SCHEMA:
+        if field.name in table.column_names:
+            columns.append(pc.cast(table.column(field.name), field.type))
+        else:
+            columns.append(pa.nulls(table.num_rows, field.type))
+    return pa.Table.from_arrays(columns, schema=EVENT_SCHEMA)
+
+
+def _first_of_each(events: pa.Table, *, exclude: set[str]) -> pa.Table:
+    seen = set(exclude)
+    keep = []
+    for message_id in events.column("message_id").to_pylist():
+        keep.append(message_id not in seen)
+        seen.add(message_id)
+    return events.filter(pa.array(keep, pa.bool_()))
+
+
+def _fsync_folder(folder: Path) -> None:
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)

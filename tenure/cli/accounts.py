@@ -1,0 +1,140 @@
+"""`tenure accounts list|show`: accounts as a table, JSON or CSV."""
+
+import csv
+import json
+import sys
+from datetime import date
+from decimal import Decimal
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from tenure.accounts.models import Account
+from tenure.accounts.service import get_account_or_raise, list_accounts
+from tenure.cli.context import OutputFormat, workspace_of
+from tenure.core.db import make_session_factory
+
+ACCOUNT_FIELDS = (
+    "id",
+    "name",
+    "segment",
+    "industry",
+    "country",
+    "plan",
+    "created_on",
+    "onboarding_stage",
+    "csm_id",
+    "billing_id",
+    "crm_id",
+    "parent_id",
+)
+LINE_FIELDS = (
+    "id",
+    "product",
+    "kind",
+    "starts_on",
+    "ends_on",
+    "interval",
+    "interval_count",
+    "amount_cents",
+    "arr_cents",
+    "currency",
+    "quantity",
+    "auto_renew",
+)
+FormatOption = Annotated[
+    OutputFormat, typer.Option("--format", help="table, json or csv.")
+]
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def _record(item: object, fields: tuple[str, ...]) -> dict[str, Any]:
+    return {name: _plain(getattr(item, name)) for name in fields}
+
+
+def _show_table(
+    title: str, records: list[dict[str, Any]], fields: tuple[str, ...]
+) -> None:
+    table = Table(title=title)
+    for name in fields:
+        table.add_column(name)
+    for record in records:
+        table.add_row(
+            *("" if record[name] is None else str(record[name]) for name in fields)
+        )
+    Console().print(table)
+
+
+def _write_csv(records: list[dict[str, Any]], fields: tuple[str, ...]) -> None:
+    writer = csv.DictWriter(sys.stdout, fieldnames=fields, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(records)
+
+
+def list_command(
+    ctx: typer.Context,
+    segment: Annotated[
+        str | None, typer.Option("--segment", help="Only this segment.")
+    ] = None,
+    output: FormatOption = OutputFormat.table,
+) -> None:
+    """List accounts (ordered by name)."""
+    workspace = workspace_of(ctx)
+    with make_session_factory(workspace.engine)() as session:
+        accounts: list[Account] = list_accounts(session, segment=segment)
+    records = [_record(account, ACCOUNT_FIELDS) for account in accounts]
+    if output is OutputFormat.json:
+        typer.echo(json.dumps(records, indent=2))
+    elif output is OutputFormat.csv:
+        _write_csv(records, ACCOUNT_FIELDS)
+    else:
+        _show_table(f"{len(records)} accounts", records, ACCOUNT_FIELDS[:7])
+
+
+def show_command(
+    ctx: typer.Context,
+    account_id: Annotated[str, typer.Argument(metavar="ID", help="Account id.")],
+    output: FormatOption = OutputFormat.table,
+) -> None:
+    """Show one account: its fields, CSM and contract lines (CSV: the lines)."""
+    workspace = workspace_of(ctx)
+    with make_session_factory(workspace.engine)() as session:
+        detail = get_account_or_raise(session, account_id)
+    record = _record(detail.account, ACCOUNT_FIELDS)
+    csm = (
+        {"id": detail.csm.id, "name": detail.csm.name, "email": detail.csm.email}
+        if detail.csm
+        else None
+    )
+    lines = [_record(line, LINE_FIELDS) for line in detail.contract_lines]
+    if output is OutputFormat.json:
+        typer.echo(
+            json.dumps({**record, "csm": csm, "contract_lines": lines}, indent=2)
+        )
+    elif output is OutputFormat.csv:
+        _write_csv(lines, LINE_FIELDS)
+    else:
+        console = Console()
+        for name in ACCOUNT_FIELDS:
+            console.print(
+                f"[bold]{name}[/bold]: {'' if record[name] is None else record[name]}"
+            )
+        console.print(f"[bold]CSM[/bold]: {csm['name'] if csm else '(none assigned)'}")
+        shown = ("id", "product", "kind", "starts_on", "ends_on", "interval")
+        _show_table("contract lines", lines, (*shown, "amount_cents", "quantity"))
+
+
+def add_account_commands(group: typer.Typer) -> typer.Typer:
+    """Attach `list` and `show` to an `accounts` command group (shared with others)."""
+    group.command("list")(list_command)
+    group.command("show")(show_command)
+    return group
