@@ -1,12 +1,15 @@
-"""`tenure demo`: generate a believable demo company in the canonical format."""
+"""`tenure demo`: the whole job on a generated company, and the generator alone."""
 
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.console import Console
 
 from tenure.cli.context import settings_of
+from tenure.cli.demo_summary import print_summary
+from tenure.cli.serve import serve_workspace
 from tenure.demo.generator import (
     DEFAULT_ACCOUNTS,
     DEFAULT_END_ON,
@@ -15,6 +18,7 @@ from tenure.demo.generator import (
     GeneratedCompany,
     generate_company,
 )
+from tenure.demo.pipeline import run_demo
 
 demo_app = typer.Typer(
     name="demo",
@@ -54,18 +58,44 @@ def _generate(
 
 
 @demo_app.callback()
-def demo(ctx: typer.Context) -> None:
-    """Generate the demo company into <home>/demo-data."""
+def demo(
+    ctx: typer.Context,
+    accounts: Annotated[
+        int, typer.Option("--accounts", min=1, help="Number of accounts.")
+    ] = DEFAULT_ACCOUNTS,
+    seed: Annotated[
+        int, typer.Option("--seed", help="Same seed, same company.")
+    ] = DEFAULT_SEED,
+    months: Annotated[
+        int, typer.Option("--months", min=3, max=120, help="Months of history.")
+    ] = DEFAULT_MONTHS,
+    serve: Annotated[
+        bool, typer.Option("--serve/--no-serve", help="Serve the web app afterwards.")
+    ] = True,
+    port: Annotated[int, typer.Option(help="Port for the web app.")] = 8000,
+) -> None:
+    """Run Tenure end to end on a generated company, then serve it.
+
+    Generates the company into <home>/demo-data, imports it into a fresh
+    workspace in <home>, computes the metric suite for the last four quarters,
+    prints a summary and serves the web application on 127.0.0.1.
+    """
     if ctx.invoked_subcommand is not None:
         return
     settings = settings_of(ctx)
-    _generate(
-        settings.home / "demo-data",
-        accounts=DEFAULT_ACCOUNTS,
-        months=DEFAULT_MONTHS,
-        seed=DEFAULT_SEED,
-        end_on=DEFAULT_END_ON,
-    )
+    with typer.progressbar(length=accounts, label="generating accounts") as bar:
+        run = run_demo(
+            settings,
+            accounts=accounts,
+            months=months,
+            seed=seed,
+            end_on=DEFAULT_END_ON,
+            now=datetime.now(UTC),
+            on_progress=bar.update,
+        )
+    print_summary(run, Console())
+    if serve:
+        serve_workspace(run.workspace, host="127.0.0.1", port=port)
 
 
 @demo_app.command("generate")

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from tenure.cli.context import OutputFormat, settings_of, workspace_of
+from tenure.cli.formatting import format_figure
 from tenure.core.errors import InvalidInput
 from tenure.core.time import Grain, Period, parse_period
 from tenure.metrics.result import MetricResult
@@ -93,16 +94,6 @@ def _service(ctx: typer.Context, pairs: list[str] | None) -> MetricService:
         workspace.engine.dispose()
 
 
-def _display(value: Any, unit: str) -> str:
-    if value is None:
-        return "—"
-    if unit == "rate" and isinstance(value, float):
-        return f"{value * 100:.2f} %"
-    if isinstance(value, float):
-        return f"{value:,.2f}"
-    return str(value)
-
-
 def _emit(rows: list[dict[str, Any]], fmt: OutputFormat, columns: list[str]) -> None:
     if fmt == OutputFormat.json:
         typer.echo(json.dumps(rows, indent=2, default=str))
@@ -124,7 +115,7 @@ def _emit(rows: list[dict[str, Any]], fmt: OutputFormat, columns: list[str]) -> 
 def _table_row(result: MetricResult) -> dict[str, Any]:
     row = result.to_dict(with_rows=False)
     for key in ("value", "numerator", "denominator"):
-        row[key] = _display(row[key], result.unit if key == "value" else "")
+        row[key] = format_figure(row[key], result.unit if key == "value" else "")
     row["slice"] = row["slice"] or ""
     row["reason"] = row["reason"] or ""
     return row

@@ -6,6 +6,7 @@ import typer
 import uvicorn
 
 from tenure.cli.context import workspace_of
+from tenure.core.workspace import Workspace
 from tenure.web.app import create_app
 
 
@@ -15,6 +16,11 @@ def serve(
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
 ) -> None:
     """Serve the web application and the APIs until interrupted."""
-    app = create_app(workspace_of(ctx))
+    serve_workspace(workspace_of(ctx), host=host, port=port)
+
+
+def serve_workspace(workspace: Workspace, *, host: str, port: int) -> None:
+    """Serve one workspace until interrupted."""
+    app = create_app(workspace)
     typer.echo(f"Tenure is serving at http://{host}:{port}/ (Ctrl+C stops it)")
     uvicorn.run(app, host=host, port=port, log_level="warning")

@@ -108,7 +108,9 @@ def _fill_table(
                 2,
                 None,
                 None,
-                "the file has a header but no data rows; add rows or remove the file",
+                "the file has a header but no data rows, so nothing is imported "
+                "from it",
+                is_warning=True,
             )
         )
 

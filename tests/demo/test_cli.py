@@ -28,12 +28,27 @@ def test_generate_writes_the_folder_and_reports_counts(tmp_path: Path) -> None:
     assert "end_on=2025-03-31" in (out_dir / "README.txt").read_text()
 
 
-def test_bare_demo_generates_into_the_home_folder(tmp_path: Path) -> None:
+def test_bare_demo_runs_the_pipeline_and_prints_the_summary(tmp_path: Path) -> None:
     home = tmp_path / "home"
-    result = runner.invoke(app, ["--home", str(home), "demo"])
+    result = runner.invoke(
+        app,
+        [
+            "--home",
+            str(home),
+            "demo",
+            "--no-serve",
+            "--accounts",
+            "40",
+            "--months",
+            "12",
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert (home / "demo-data" / "accounts.csv").is_file()
-    assert "events" in result.output
+    assert "(0 rejected)" in result.output
+    assert "Customer-success metrics, last four quarters" in result.output
+    for label in ("NRR", "GRR", "Gross churn", "Logo churn", "NPS", "ARR per CSM"):
+        assert label in result.output
 
 
 def test_a_bad_end_date_is_a_usage_error(tmp_path: Path) -> None:

@@ -126,14 +126,6 @@ CASES: dict[str, tuple[dict[str, str | bytes], str | None, list[str]]] = {
         None,
         ["accounts.csv: the file is empty; add a header row"],
     ),
-    "header_only": (
-        {"accounts.csv": "id,name\r\n"},
-        None,
-        [
-            "accounts.csv, row 2: the file has a header but no data rows; add rows "
-            "or remove the file"
-        ],
-    ),
     "missing_required_column": (
         {"accounts.csv": "id,segment\na3,smb\n"},
         None,

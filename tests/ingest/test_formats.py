@@ -100,6 +100,21 @@ def test_unknown_column_is_a_warning_and_is_ignored(workspace, tmp_path):
     assert _accounts(workspace) == [("a1", "Acme Test", None)]
 
 
+def test_a_header_only_file_is_an_empty_table_with_a_warning(workspace, tmp_path):
+    files = {
+        "accounts.csv": "id,name\na1,Acme Test\n",
+        "discounts.csv": "id,contract_line_id,duration,percent_off,starts_on\r\n",
+    }
+
+    report = run_import(workspace, write_files(tmp_path / "in", files))
+
+    assert [problem.describe() for problem in report.warnings] == [
+        "discounts.csv, row 2: the file has a header but no data rows, so nothing "
+        "is imported from it"
+    ]
+    assert _accounts(workspace) == [("a1", "Acme Test", None)]
+
+
 def test_changed_rows_are_updated_and_counted(workspace, tmp_path):
     run_import(
         workspace,
