@@ -18,11 +18,6 @@ def sum_of(rows: Sequence[Row], key: str) -> int:
     return sum(int(row.get(key) or 0) for row in rows)
 
 
-def constant_currency_end(row: Row) -> int:
-    """Ending ARR at the period-start rates (the FX effect taken out)."""
-    return int(row["ending_arr"]) - int(row["fx"])
-
-
 def cohort_of(rows: Sequence[Row]) -> list[Row]:
     """Accounts with ARR above zero in the starting snapshot."""
     return [row for row in rows if row["starting_arr"] > 0]
@@ -175,16 +170,22 @@ def paying_accounts(frames: Frames, ctx: SummaryContext) -> MetricResult:
 def _retention_sums(
     frames: Frames, ctx: SummaryContext
 ) -> tuple[int, int, int, list[Row]]:
-    cohort = cohort_of(frames["movements"])
-    start = sum_of(cohort, "starting_arr")
-    end = sum(constant_currency_end(r) for r in cohort)
+    """Starting ARR, ending ARR, gross loss and the cohort, at period-start rates.
+
+    Retention counts paused ARR under either pause policy: a pause is never a
+    loss, so NRR, GRR and gross churn agree with each other and with the
+    product-grain losses, which are measured on the same totals.
+    """
+    cohort = [row for row in frames["movements"] if row["start_total"] > 0]
+    start = sum_of(cohort, "start_total")
+    end = sum_of(cohort, "end_total")
     if ctx.options.grain == "account_product":
         losses = {
             r["account_id"]: int(r["product_loss"]) for r in frames["product_loss"]
         }
         loss = sum(losses.get(r["account_id"], 0) for r in cohort)
     else:
-        loss = sum(max(0, r["starting_arr"] - constant_currency_end(r)) for r in cohort)
+        loss = sum(max(0, r["start_total"] - r["end_total"]) for r in cohort)
     return start, end, loss, cohort
 
 
