@@ -1,5 +1,6 @@
 """Invariants of the metric suite on generated data (hypothesis)."""
 
+import os
 import random
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -113,8 +114,13 @@ OPTIONS = st.builds(
     grain=st.sampled_from(["account", "account_product"]),
     grace_days=st.sampled_from([0, 30]),
 )
+# CI replays a fixed set of examples; a developer can search wider by setting
+# TENURE_HYPOTHESIS_EXAMPLES (for example 500) before a release.
 SETTINGS = settings(
-    max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+    max_examples=int(os.environ.get("TENURE_HYPOTHESIS_EXAMPLES", "20")),
+    derandomize=bool(os.environ.get("CI")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
 )
 
 
