@@ -75,7 +75,5 @@ def authenticate_write_key(session: Session, secret: str | None) -> WriteKey:
             "the write key is not known; create one with `tenure keys create`"
         )
     if key.revoked_at is not None:
-        raise InvalidWriteKey(
-            f"the write key {key.id} was revoked; use an active key"
-        )
+        raise InvalidWriteKey(f"the write key {key.id} was revoked; use an active key")
     return key

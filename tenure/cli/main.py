@@ -76,6 +76,7 @@ def _register_commands() -> None:
     from tenure.cli.assignment import accounts_app, assignment_app, users_app
     from tenure.cli.demo import demo_app
     from tenure.cli.imports import import_command
+    from tenure.cli.keys import keys_app
     from tenure.cli.metrics import app as metrics_app
     from tenure.cli.notes import notes_app
     from tenure.cli.onboarding import onboarding_app
@@ -90,6 +91,7 @@ def _register_commands() -> None:
     app.add_typer(demo_app, name="demo")
     app.add_typer(metrics_app, name="metrics")
     app.command()(serve)
+    app.add_typer(keys_app, name="keys")
 
 
 _register_commands()
