@@ -1,7 +1,9 @@
 """Turning source tables into canonical entity tables, with or without a mapping."""
 
+import hashlib
 import json
 import re
+from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -9,7 +11,13 @@ from typing import Any
 from tenure.core.errors import InvalidInput
 from tenure.core.money import minor_digits, to_minor_units
 from tenure.ingest.errors import InvalidMapping
-from tenure.ingest.mapping import MappingFile, TableMapping, ValueSpec
+from tenure.ingest.mapping import (
+    Condition,
+    MappingFile,
+    PickByHash,
+    TableMapping,
+    ValueSpec,
+)
 from tenure.ingest.schema import ENTITIES
 from tenure.ingest.source import SourceCache
 from tenure.ingest.table import (
@@ -89,6 +97,8 @@ def _map_table(mapping: TableMapping, cache: SourceCache, *, key: str) -> Entity
     specs = mapping.value_specs()
     _check_columns(mapping, specs, source, cache, key=key)
     lookups = _lookup_indexes(specs, cache, key=key)
+    picks = _pick_lists(specs, cache, key=key)
+    firsts = _first_rows(specs, source, where=mapping.where)
     table = EntityTable(
         entity=mapping.entity,
         file=source.file,
@@ -103,7 +113,12 @@ def _map_table(mapping: TableMapping, cache: SourceCache, *, key: str) -> Entity
     for row in source.rows:
         if not _matches(row.values, mapping.where):
             continue
-        values, problems = _map_row(specs, row.values, lookups)
+        values, problems = _map_row(specs, row.values, lookups, picks)
+        for name, numbers in firsts.items():
+            if row.number in numbers:
+                first_value = specs[name].first_in_group
+                assert first_value is not None
+                values[name] = first_value.value
         table.problems.extend(
             Problem(source.file, row.number, error.column, error.value, error.reason)
             for error in problems
@@ -157,6 +172,9 @@ def _referenced_columns(spec: ValueSpec) -> list[tuple[str, str]]:
             (column, f"choose.cases.{case}")
             for case, column in spec.choose.cases.items()
         )
+    if spec.first_in_group:
+        found.append((spec.first_in_group.group_by, "first_in_group.group_by"))
+        found.append((spec.first_in_group.order_by, "first_in_group.order_by"))
     for name, inner in (spec.object_fields or {}).items():
         inner_spec = inner if isinstance(inner, ValueSpec) else ValueSpec(column=inner)
         found.extend(
@@ -190,6 +208,8 @@ def _check_columns(
                 f"{column!r}; its columns are {', '.join(source.columns)}"
             )
     for name, spec in specs.items():
+        if spec.pick_by_hash is not None:
+            _check_pick(spec.pick_by_hash, cache, key=f"{key}.columns.{name}")
         if spec.lookup is None:
             continue
         other = cache.table(spec.lookup.file, key=f"{key}.columns.{name}.lookup.file")
@@ -202,11 +222,72 @@ def _check_columns(
                 )
 
 
+def _check_pick(pick: PickByHash, cache: SourceCache, *, key: str) -> None:
+    other = cache.table(pick.file, key=f"{key}.pick_by_hash.file")
+    if pick.column not in other.columns:
+        raise InvalidMapping(
+            f"mapping key {key}.pick_by_hash.column: {other.file} has no column "
+            f"{pick.column!r}"
+        )
+    if not _choices(other, pick.column):
+        raise InvalidMapping(
+            f"mapping key {key}.pick_by_hash: column {pick.column!r} of "
+            f"{other.file} has no values to pick from"
+        )
+
+
+def _choices(table: SourceTable, column: str) -> list[str]:
+    return sorted({_text(row.values.get(column)) for row in table.rows} - {""})
+
+
+def _pick_lists(
+    specs: dict[str, ValueSpec], cache: SourceCache, *, key: str
+) -> dict[str, list[str]]:
+    return {
+        name: _choices(
+            cache.table(spec.pick_by_hash.file, key=f"{key}.columns.{name}"),
+            spec.pick_by_hash.column,
+        )
+        for name, spec in specs.items()
+        if spec.pick_by_hash is not None
+    }
+
+
+def pick_by_hash(value: object, choices: Sequence[str]) -> str:
+    """The choice for a value: SHA-256 of its text, first 8 bytes, modulo."""
+    digest = hashlib.sha256(_text(value).encode("utf-8")).digest()
+    return choices[int.from_bytes(digest[:8], "big") % len(choices)]
+
+
+def _first_rows(
+    specs: dict[str, ValueSpec], source: SourceTable
+) -> dict[str, set[int]]:
+    """For each field with `first_in_group`, the numbers of the rows that come
+    first in their group (ties keep file order)."""
+    firsts: dict[str, set[int]] = {}
+    for name, spec in specs.items():
+        rule = spec.first_in_group
+        if rule is None:
+            continue
+        first_of: dict[str, tuple[str, int]] = {}
+        for row in source.rows:
+            if not _matches(row.values, where):
+                continue
+            group = _text(row.values.get(rule.group_by))
+            order = _text(row.values.get(rule.order_by))
+            if group not in first_of or order < first_of[group][0]:
+                first_of[group] = (order, row.number)
+        firsts[name] = {number for _order, number in first_of.values()}
+    return firsts
+
+
 def _lookup_indexes(
     specs: dict[str, ValueSpec], cache: SourceCache, *, key: str
 ) -> dict[str, dict[str, Any]]:
     indexes: dict[str, dict[str, Any]] = {}
     for name, spec in specs.items():
+        if spec.pick_by_hash is not None:
+            _check_pick(spec.pick_by_hash, cache, key=f"{key}.columns.{name}")
         if spec.lookup is None:
             continue
         other = cache.table(spec.lookup.file, key=f"{key}.columns.{name}.lookup.file")
@@ -221,6 +302,7 @@ def _map_row(
     specs: dict[str, ValueSpec],
     values: dict[str, Any],
     lookups: dict[str, dict[str, Any]],
+    picks: dict[str, list[str]],
 ) -> tuple[dict[str, Any], list[CellError]]:
     mapped: dict[str, Any] = {}
     errors: list[CellError] = []
@@ -233,6 +315,7 @@ def _map_row(
                 field=name,
                 currency=mapped.get("currency"),
                 lookup=lookups.get(name),
+                choices=picks.get(name),
             )
         except CellError as error:
             errors.append(error)
@@ -247,6 +330,7 @@ def evaluate(
     field: str,
     currency: object = None,
     lookup: dict[str, Any] | None = None,
+    choices: Sequence[str] | None = None,
 ) -> Any:
     """The value of one canonical field for one source row."""
     column = spec.column or field
@@ -264,6 +348,8 @@ def evaluate(
                 f"{_text(value)!r}; fix the reference",
             )
         value = lookup[_text(value)]
+    if choices:
+        value = pick_by_hash(value, choices)
     return _convert(spec, value, column=column, currency=currency)
 
 
