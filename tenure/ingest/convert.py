@@ -260,10 +260,10 @@ def pick_by_hash(value: object, choices: Sequence[str]) -> str:
 
 
 def _first_rows(
-    specs: dict[str, ValueSpec], source: SourceTable
+    specs: dict[str, ValueSpec], source: SourceTable, *, where: Condition
 ) -> dict[str, set[int]]:
-    """For each field with `first_in_group`, the numbers of the rows that come
-    first in their group (ties keep file order)."""
+    """For each field with `first_in_group`, the numbers of the rows kept by
+    `where` that come first in their group (ties keep file order)."""
     firsts: dict[str, set[int]] = {}
     for name, spec in specs.items():
         rule = spec.first_in_group
