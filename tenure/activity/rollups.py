@@ -193,7 +193,8 @@ def _read_events(files: Iterable[Path]) -> pa.Table:
 
 
 def _contact_accounts(session: Session) -> dict[str, str]:
-    return dict(session.execute(select(Contact.id, Contact.account_id)).tuples())
+    rows = session.execute(select(Contact.id, Contact.account_id)).tuples()
+    return {contact_id: account_id for contact_id, account_id in rows}
 
 
 def seated_lines(session: Session) -> list[tuple[str, date, date | None, int]]:
