@@ -46,6 +46,7 @@ from tenure.revenue.models import ContractLine
 log = structlog.get_logger()
 
 LOGIN = "login"
+_SAVE_EVERY_DAYS = 100
 SEATED_KINDS = ("paid", "free", "installment")
 ACCOUNT_DAY_SCHEMA = pa.schema(
     [
@@ -108,6 +109,9 @@ class RollupStore:
         return days
 
     def save_watermark(self, days: dict[str, list[str]]) -> None:
+        """Record rolled days once their files are on disk: the day files are
+        not fsynced one by one (they can be rebuilt), so flush them all first."""
+        os.sync()
         _write_atomically(
             self.root / "watermark.json",
             json.dumps({"version": 1, "days": days}, sort_keys=True).encode(),
@@ -127,7 +131,11 @@ class RollupStore:
         for name, table in tables.items():
             sink = pa.BufferOutputStream()
             pq.write_table(table, sink)
-            _write_atomically(folder / f"{name}.parquet", sink.getvalue().to_pybytes())
+            _write_atomically(
+                folder / f"{name}.parquet",
+                sink.getvalue().to_pybytes(),
+                is_synced=False,
+            )
 
 
 @dataclass
@@ -155,11 +163,14 @@ def update_rollups(
             events, orphans = _attach_accounts(events, contact_accounts)
             rollups.write_day(day, _roll_day(day, events, lines))
             watermark[day.isoformat()] = sorted(path.name for path in files)
-            # Saved per day so that an interrupted run resumes where it stopped.
-            rollups.save_watermark(watermark)
             run.days_rolled += 1
+            # Saved now and then so that an interrupted run resumes near where
+            # it stopped.
+            if run.days_rolled % _SAVE_EVERY_DAYS == 0:
+                rollups.save_watermark(watermark)
             run.events_read += events.num_rows + orphans
             run.events_without_account += orphans
+        rollups.save_watermark(watermark)
     run.days_unchanged = len(watermark) - run.days_rolled
     log.info(
         "activity.rollups_updated",
@@ -193,7 +204,7 @@ def _read_events(files: Iterable[Path]) -> pa.Table:
 
 
 def _contact_accounts(session: Session) -> dict[str, str]:
-    rows = session.execute(select(Contact.id, Contact.account_id)).tuples()
+    rows = session.execute(select(Contact.id, Contact.account_id))
     return {contact_id: account_id for contact_id, account_id in rows}
 
 
@@ -323,13 +334,14 @@ def _table(schema: pa.Schema, **columns: Any) -> pa.Table:
     return pa.Table.from_arrays(arrays, schema=schema)
 
 
-def _write_atomically(path: Path, data: bytes) -> None:
+def _write_atomically(path: Path, data: bytes, *, is_synced: bool = True) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f".{path.name}.tmp")
     with temporary.open("wb") as handle:
         handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
+        if is_synced:
+            handle.flush()
+            os.fsync(handle.fileno())
     os.replace(temporary, path)
 
 
