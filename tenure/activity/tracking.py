@@ -107,7 +107,7 @@ def _apply(
 
 def _link_contact(session: Session, message: Message, result: TrackingResult) -> None:
     assert message.user_id is not None and message.group_id is not None
-    if session.get(Account, message.group_id) is None:
+    if not _has_account(session, message.group_id):
         _skip(
             result,
             message,
@@ -123,6 +123,7 @@ def _link_contact(session: Session, message: Message, result: TrackingResult) ->
         contact.account_id = message.group_id
         result.contacts_updated += 1
     session.flush()
+    _forget_contact(session, message.user_id)
 
 
 def _identify_contact(
@@ -132,7 +133,7 @@ def _identify_contact(
     contact = session.get(Contact, message.user_id)
     if contact is None:
         account_id = message.group_id
-        if account_id is None or session.get(Account, account_id) is None:
+        if account_id is None or not _has_account(session, account_id):
             _skip(
                 result,
                 message,
@@ -145,6 +146,7 @@ def _identify_contact(
     elif _set_traits(contact, message.traits):
         result.contacts_updated += 1
     session.flush()
+    _forget_contact(session, message.user_id)
 
 
 def _new_contact(session: Session, message: Message, *, account_id: str) -> Contact:
@@ -196,11 +198,10 @@ def _text(value: object, *, limit: int) -> str | None:
 
 def _track_event(session: Session, message: Message) -> dict[str, Any]:
     account_id = message.group_id
-    if account_id is not None and session.get(Account, account_id) is None:
+    if account_id is not None and not _has_account(session, account_id):
         account_id = None
     if account_id is None and message.user_id is not None:
-        contact = session.get(Contact, message.user_id)
-        account_id = contact.account_id if contact is not None else None
+        account_id = _account_of_contact(session, message.user_id)
     return {
         "message_id": message.message_id,
         "account_id": account_id,
@@ -211,6 +212,28 @@ def _track_event(session: Session, message: Message) -> dict[str, Any]:
         if message.properties
         else None,
     }
+
+
+def _has_account(session: Session, account_id: str) -> bool:
+    """Whether the account exists, remembered for the rest of the request."""
+    known: dict[str, bool] = session.info.setdefault("tracked_accounts", {})
+    if account_id not in known:
+        known[account_id] = session.get(Account, account_id) is not None
+    return known[account_id]
+
+
+def _account_of_contact(session: Session, contact_id: str) -> str | None:
+    """The contact's account, remembered until a group or identify call in the
+    same request changes the contact."""
+    known: dict[str, str | None] = session.info.setdefault("tracked_contacts", {})
+    if contact_id not in known:
+        contact = session.get(Contact, contact_id)
+        known[contact_id] = contact.account_id if contact is not None else None
+    return known[contact_id]
+
+
+def _forget_contact(session: Session, contact_id: str) -> None:
+    session.info.get("tracked_contacts", {}).pop(contact_id, None)
 
 
 def _skip(result: TrackingResult, message: Message, reason: str) -> None:
