@@ -255,3 +255,39 @@ def test_group_with_an_unknown_account_is_skipped_and_reported(client, write_key
     assert response.json()["skipped"][0]["reason"].startswith(
         "groupId 'acc-nowhere' is not an account"
     )
+
+
+def test_a_batch_applies_group_and_identify_in_order(workspace, client, write_key):
+    batch = [
+        {"type": "track", "userId": "c-5", "event": "login", "messageId": "o-1"},
+        {"type": "group", "userId": "c-5", "groupId": "acc-north"},
+        {"type": "track", "userId": "c-5", "event": "login", "messageId": "o-2"},
+        {
+            "type": "identify",
+            "userId": "c-6",
+            "traits": {"firstName": "Bo", "lastName": "Lind", "title": "Buyer"},
+            "context": {"groupId": "acc-south"},
+        },
+        {"type": "identify", "userId": "c-7", "traits": {"email": "x@example.test"}},
+        {"type": "page", "userId": "c-5", "name": "Home"},
+    ]
+
+    response = client.post("/v1/batch", json={"batch": batch}, auth=(write_key, ""))
+
+    assert response.status_code == 200
+    assert response.json()["skipped"] == [
+        {
+            "where": "batch[4]",
+            "reason": "contact 'c-7' has no account yet; send a group call first "
+            "or put its account id in context.groupId",
+        }
+    ]
+    events = {e["message_id"]: e["account_id"] for e in _events(workspace)}
+    assert events == {"o-1": None, "o-2": "acc-north"}
+    with make_session_factory(workspace.engine)() as session:
+        contact = session.get(Contact, "c-6")
+        assert (contact.account_id, contact.name, contact.role) == (
+            "acc-south",
+            "Bo Lind",
+            "Buyer",
+        )
