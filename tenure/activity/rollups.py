@@ -256,6 +256,8 @@ def _attach_accounts(
     return kept, events.num_rows - kept.num_rows
 
 
+# TODO: days are UTC days, not the workspace time zone — for a team far from
+# UTC an evening login counts on the next calendar day.
 def _roll_day(
     day: date, events: pa.Table, lines: list[tuple[str, date, date | None, int]]
 ) -> dict[str, pa.Table]:

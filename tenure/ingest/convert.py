@@ -1,6 +1,5 @@
 """Turning source tables into canonical entity tables, with or without a mapping."""
 
-import hashlib
 import json
 import re
 from collections.abc import Sequence
@@ -11,13 +10,8 @@ from typing import Any
 from tenure.core.errors import InvalidInput
 from tenure.core.money import minor_digits, to_minor_units
 from tenure.ingest.errors import InvalidMapping
-from tenure.ingest.mapping import (
-    Condition,
-    MappingFile,
-    PickByHash,
-    TableMapping,
-    ValueSpec,
-)
+from tenure.ingest.mapping import MappingFile, TableMapping, ValueSpec
+from tenure.ingest.rules import check_pick, first_rows, pick_by_hash, pick_lists
 from tenure.ingest.schema import ENTITIES
 from tenure.ingest.source import SourceCache
 from tenure.ingest.table import (
@@ -97,8 +91,10 @@ def _map_table(mapping: TableMapping, cache: SourceCache, *, key: str) -> Entity
     specs = mapping.value_specs()
     _check_columns(mapping, specs, source, cache, key=key)
     lookups = _lookup_indexes(specs, cache, key=key)
-    picks = _pick_lists(specs, cache, key=key)
-    firsts = _first_rows(specs, source, where=mapping.where)
+    picks = pick_lists(specs, cache, key=key)
+    firsts = first_rows(
+        specs, source, is_kept=lambda values: _matches(values, mapping.where)
+    )
     table = EntityTable(
         entity=mapping.entity,
         file=source.file,
@@ -209,7 +205,7 @@ def _check_columns(
             )
     for name, spec in specs.items():
         if spec.pick_by_hash is not None:
-            _check_pick(spec.pick_by_hash, cache, key=f"{key}.columns.{name}")
+            check_pick(spec.pick_by_hash, cache, key=f"{key}.columns.{name}")
         if spec.lookup is None:
             continue
         other = cache.table(spec.lookup.file, key=f"{key}.columns.{name}.lookup.file")
@@ -222,72 +218,13 @@ def _check_columns(
                 )
 
 
-def _check_pick(pick: PickByHash, cache: SourceCache, *, key: str) -> None:
-    other = cache.table(pick.file, key=f"{key}.pick_by_hash.file")
-    if pick.column not in other.columns:
-        raise InvalidMapping(
-            f"mapping key {key}.pick_by_hash.column: {other.file} has no column "
-            f"{pick.column!r}"
-        )
-    if not _choices(other, pick.column):
-        raise InvalidMapping(
-            f"mapping key {key}.pick_by_hash: column {pick.column!r} of "
-            f"{other.file} has no values to pick from"
-        )
-
-
-def _choices(table: SourceTable, column: str) -> list[str]:
-    return sorted({_text(row.values.get(column)) for row in table.rows} - {""})
-
-
-def _pick_lists(
-    specs: dict[str, ValueSpec], cache: SourceCache, *, key: str
-) -> dict[str, list[str]]:
-    return {
-        name: _choices(
-            cache.table(spec.pick_by_hash.file, key=f"{key}.columns.{name}"),
-            spec.pick_by_hash.column,
-        )
-        for name, spec in specs.items()
-        if spec.pick_by_hash is not None
-    }
-
-
-def pick_by_hash(value: object, choices: Sequence[str]) -> str:
-    """The choice for a value: SHA-256 of its text, first 8 bytes, modulo."""
-    digest = hashlib.sha256(_text(value).encode("utf-8")).digest()
-    return choices[int.from_bytes(digest[:8], "big") % len(choices)]
-
-
-def _first_rows(
-    specs: dict[str, ValueSpec], source: SourceTable, *, where: Condition
-) -> dict[str, set[int]]:
-    """For each field with `first_in_group`, the numbers of the rows kept by
-    `where` that come first in their group (ties keep file order)."""
-    firsts: dict[str, set[int]] = {}
-    for name, spec in specs.items():
-        rule = spec.first_in_group
-        if rule is None:
-            continue
-        first_of: dict[str, tuple[str, int]] = {}
-        for row in source.rows:
-            if not _matches(row.values, where):
-                continue
-            group = _text(row.values.get(rule.group_by))
-            order = _text(row.values.get(rule.order_by))
-            if group not in first_of or order < first_of[group][0]:
-                first_of[group] = (order, row.number)
-        firsts[name] = {number for _order, number in first_of.values()}
-    return firsts
-
-
 def _lookup_indexes(
     specs: dict[str, ValueSpec], cache: SourceCache, *, key: str
 ) -> dict[str, dict[str, Any]]:
     indexes: dict[str, dict[str, Any]] = {}
     for name, spec in specs.items():
         if spec.pick_by_hash is not None:
-            _check_pick(spec.pick_by_hash, cache, key=f"{key}.columns.{name}")
+            check_pick(spec.pick_by_hash, cache, key=f"{key}.columns.{name}")
         if spec.lookup is None:
             continue
         other = cache.table(spec.lookup.file, key=f"{key}.columns.{name}.lookup.file")
