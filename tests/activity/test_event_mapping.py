@@ -145,3 +145,17 @@ def test_first_in_group_rejects_unknown_keys():
             source="m.yaml",
         )
     assert "unknown key" in str(caught.value)
+
+
+def test_a_broken_gzip_file_is_named_with_the_fix(tmp_path):
+    broken = tmp_path / "events.csv.gz"
+    broken.write_bytes(b"\x1f\x8b\x08\x00not really gzip")
+
+    (table,) = read_tables(broken)
+
+    assert table.entity == "events"
+    assert [problem.describe() for problem in table.problems] == [
+        table.problems[0].describe()
+    ]
+    assert "the file is not valid gzip" in table.problems[0].describe()
+    assert "compress it again or unzip it" in table.problems[0].describe()
