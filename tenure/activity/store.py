@@ -42,6 +42,10 @@ class EventStore:
 
     def __init__(self, root: Path) -> None:
         self.root = root
+        # Part files are never changed once committed, so the ids of a file
+        # are read once per process and remembered.
+        self._known_ids: set[str] = set()
+        self._read_files: set[Path] = set()
 
     @property
     def glob(self) -> str:
@@ -54,11 +58,17 @@ class EventStore:
 
     def message_ids(self) -> set[str]:
         """All message ids in the store."""
-        ids: set[str] = set()
+        return set(self._refresh_ids())
+
+    def _refresh_ids(self) -> set[str]:
+        """The remembered ids, after reading the part files not read yet."""
         for path in self.files():
+            if path in self._read_files:
+                continue
             column = pq.read_table(path, columns=["message_id"]).column(0)
-            ids.update(column.to_pylist())
-        return ids
+            self._known_ids.update(column.to_pylist())
+            self._read_files.add(path)
+        return self._known_ids
 
     def read(self) -> pa.Table:
         """The whole store as one Arrow table (for small stores and tests)."""
@@ -75,7 +85,7 @@ class EventStore:
         """
         events = _conform(table)
         with self._lock():
-            fresh = _first_of_each(events, exclude=self.message_ids())
+            fresh = _first_of_each(events, exclude=self._refresh_ids())
             if fresh.num_rows == 0:
                 return 0
             days = pc.cast(fresh.column("occurred_at"), pa.date32())
@@ -98,7 +108,8 @@ class EventStore:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
     def _write_day(self, day: date, rows: pa.Table) -> bool:
-        """Write one day's part file; True when the day's folder is new."""
+        """Write one day's part file and remember its ids; True when the day's
+        folder is new."""
         folder = self.root / f"day={day.isoformat()}"
         is_new_folder = not folder.exists()
         folder.mkdir(parents=True, exist_ok=True)
@@ -108,8 +119,11 @@ class EventStore:
             pq.write_table(rows, handle)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(temporary, folder / f"part-{name}.parquet")
+        committed = folder / f"part-{name}.parquet"
+        os.replace(temporary, committed)
         _fsync_folder(folder)
+        self._known_ids.update(rows.column("message_id").to_pylist())
+        self._read_files.add(committed)
         return is_new_folder
 
 
@@ -124,10 +138,10 @@ def _conform(table: pa.Table) -> pa.Table:
 
 
 def _first_of_each(events: pa.Table, *, exclude: set[str]) -> pa.Table:
-    seen = set(exclude)
+    seen: set[str] = set()
     keep = []
     for message_id in events.column("message_id").to_pylist():
-        keep.append(message_id not in seen)
+        keep.append(message_id not in seen and message_id not in exclude)
         seen.add(message_id)
     return events.filter(pa.array(keep, pa.bool_()))
 

@@ -72,14 +72,19 @@ def import_command(
             progress=bar,
         )
     except ImportRejected as exc:
-        for line in exc.problems[:SHOWN_PROBLEMS]:
-            typer.echo(line, err=True)
-        if len(exc.problems) > SHOWN_PROBLEMS:
-            typer.echo(f"... and {len(exc.problems) - SHOWN_PROBLEMS} more", err=True)
+        print_problems(exc)
         raise
     finally:
         bar.stop()
     _print_summary(report)
+
+
+def print_problems(exc: ImportRejected) -> None:
+    """The first problems of a refused import, on stderr."""
+    for line in exc.problems[:SHOWN_PROBLEMS]:
+        typer.echo(line, err=True)
+    if len(exc.problems) > SHOWN_PROBLEMS:
+        typer.echo(f"... and {len(exc.problems) - SHOWN_PROBLEMS} more", err=True)
 
 
 def _print_summary(report: ImportReport) -> None:

@@ -73,9 +73,12 @@ def init(ctx: typer.Context) -> None:
 def _register_commands() -> None:
     # Sub-command modules are imported here so that `tenure --help` lists them all.
     from tenure.cli.accounts import add_account_commands
+    from tenure.cli.activity import activity_app, events_app
     from tenure.cli.assignment import accounts_app, assignment_app, users_app
     from tenure.cli.demo import demo_app
     from tenure.cli.imports import import_command
+    from tenure.cli.jobs import jobs_app
+    from tenure.cli.keys import keys_app
     from tenure.cli.metrics import app as metrics_app
     from tenure.cli.notes import notes_app
     from tenure.cli.onboarding import onboarding_app
@@ -90,6 +93,10 @@ def _register_commands() -> None:
     app.add_typer(demo_app, name="demo")
     app.add_typer(metrics_app, name="metrics")
     app.command()(serve)
+    app.add_typer(keys_app, name="keys")
+    app.add_typer(events_app, name="events")
+    app.add_typer(activity_app, name="activity")
+    app.add_typer(jobs_app, name="jobs")
 
 
 _register_commands()

@@ -2,6 +2,7 @@
 
 from tenure.accounts import assignment_models
 from tenure.accounts import models as accounts_models
+from tenure.activity import models as activity_models
 from tenure.core.db import Base
 from tenure.revenue import models as revenue_models
 from tenure.surveys import models as surveys_models
@@ -9,6 +10,7 @@ from tenure.surveys import models as surveys_models
 __all__ = [
     "Base",
     "accounts_models",
+    "activity_models",
     "assignment_models",
     "revenue_models",
     "surveys_models",

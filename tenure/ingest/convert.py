@@ -2,6 +2,7 @@
 
 import json
 import re
+from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -10,6 +11,7 @@ from tenure.core.errors import InvalidInput
 from tenure.core.money import minor_digits, to_minor_units
 from tenure.ingest.errors import InvalidMapping
 from tenure.ingest.mapping import MappingFile, TableMapping, ValueSpec
+from tenure.ingest.rules import check_pick, first_rows, pick_by_hash, pick_lists
 from tenure.ingest.schema import ENTITIES
 from tenure.ingest.source import SourceCache
 from tenure.ingest.table import (
@@ -89,6 +91,10 @@ def _map_table(mapping: TableMapping, cache: SourceCache, *, key: str) -> Entity
     specs = mapping.value_specs()
     _check_columns(mapping, specs, source, cache, key=key)
     lookups = _lookup_indexes(specs, cache, key=key)
+    picks = pick_lists(specs, cache, key=key)
+    firsts = first_rows(
+        specs, source, is_kept=lambda values: _matches(values, mapping.where)
+    )
     table = EntityTable(
         entity=mapping.entity,
         file=source.file,
@@ -103,7 +109,12 @@ def _map_table(mapping: TableMapping, cache: SourceCache, *, key: str) -> Entity
     for row in source.rows:
         if not _matches(row.values, mapping.where):
             continue
-        values, problems = _map_row(specs, row.values, lookups)
+        values, problems = _map_row(specs, row.values, lookups, picks)
+        for name, numbers in firsts.items():
+            if row.number in numbers:
+                first_value = specs[name].first_in_group
+                assert first_value is not None
+                values[name] = first_value.value
         table.problems.extend(
             Problem(source.file, row.number, error.column, error.value, error.reason)
             for error in problems
@@ -157,6 +168,9 @@ def _referenced_columns(spec: ValueSpec) -> list[tuple[str, str]]:
             (column, f"choose.cases.{case}")
             for case, column in spec.choose.cases.items()
         )
+    if spec.first_in_group:
+        found.append((spec.first_in_group.group_by, "first_in_group.group_by"))
+        found.append((spec.first_in_group.order_by, "first_in_group.order_by"))
     for name, inner in (spec.object_fields or {}).items():
         inner_spec = inner if isinstance(inner, ValueSpec) else ValueSpec(column=inner)
         found.extend(
@@ -190,6 +204,8 @@ def _check_columns(
                 f"{column!r}; its columns are {', '.join(source.columns)}"
             )
     for name, spec in specs.items():
+        if spec.pick_by_hash is not None:
+            check_pick(spec.pick_by_hash, cache, key=f"{key}.columns.{name}")
         if spec.lookup is None:
             continue
         other = cache.table(spec.lookup.file, key=f"{key}.columns.{name}.lookup.file")
@@ -207,6 +223,8 @@ def _lookup_indexes(
 ) -> dict[str, dict[str, Any]]:
     indexes: dict[str, dict[str, Any]] = {}
     for name, spec in specs.items():
+        if spec.pick_by_hash is not None:
+            check_pick(spec.pick_by_hash, cache, key=f"{key}.columns.{name}")
         if spec.lookup is None:
             continue
         other = cache.table(spec.lookup.file, key=f"{key}.columns.{name}.lookup.file")
@@ -221,6 +239,7 @@ def _map_row(
     specs: dict[str, ValueSpec],
     values: dict[str, Any],
     lookups: dict[str, dict[str, Any]],
+    picks: dict[str, list[str]],
 ) -> tuple[dict[str, Any], list[CellError]]:
     mapped: dict[str, Any] = {}
     errors: list[CellError] = []
@@ -233,6 +252,7 @@ def _map_row(
                 field=name,
                 currency=mapped.get("currency"),
                 lookup=lookups.get(name),
+                choices=picks.get(name),
             )
         except CellError as error:
             errors.append(error)
@@ -247,6 +267,7 @@ def evaluate(
     field: str,
     currency: object = None,
     lookup: dict[str, Any] | None = None,
+    choices: Sequence[str] | None = None,
 ) -> Any:
     """The value of one canonical field for one source row."""
     column = spec.column or field
@@ -264,6 +285,8 @@ def evaluate(
                 f"{_text(value)!r}; fix the reference",
             )
         value = lookup[_text(value)]
+    if choices:
+        value = pick_by_hash(value, choices)
     return _convert(spec, value, column=column, currency=currency)
 
 

@@ -1,8 +1,11 @@
 """CSV files: any common delimiter (sniffed), UTF-8 with or without BOM, CRLF,
-quoted newlines; invalid UTF-8 is reported with its row and byte offset."""
+quoted newlines, optionally gzip-compressed (`.csv.gz`); invalid UTF-8 is
+reported with its row and byte offset (in the uncompressed text)."""
 
 import csv
+import gzip
 import io
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -38,12 +41,39 @@ def _has_escaped_bytes(text: str) -> int:
     return sum(1 for char in text if "\udc80" <= char <= "\udcff")
 
 
+def table_stem(path: Path) -> str:
+    """The name of a file without its data suffixes: `events.csv.gz` → `events`."""
+    name = path.name
+    if name.lower().endswith(".gz"):
+        name = name[:-3]
+    return Path(name).stem
+
+
+def _read_bytes(path: Path) -> bytes:
+    if path.name.lower().endswith(".gz"):
+        with gzip.open(path, "rb") as handle:
+            return handle.read()
+    return path.read_bytes()
+
+
 def read_csv(path: Path, *, name: str | None = None) -> SourceTable:
     """Read a CSV file into a source table; rows are numbered as a spreadsheet shows."""
     # TODO: the file is read whole into memory — a file larger than the memory
     # available fails to import; split it into several files.
-    data = path.read_bytes()
-    table = SourceTable(file=path.name, name=name or path.stem, columns=[])
+    table = SourceTable(file=path.name, name=name or table_stem(path), columns=[])
+    try:
+        data = _read_bytes(path)
+    except (OSError, EOFError, zlib.error) as exc:
+        table.problems.append(
+            Problem(
+                path.name,
+                None,
+                None,
+                None,
+                f"the file is not valid gzip ({exc}); compress it again or unzip it",
+            )
+        )
+        return table
     if not data.strip(_BOM + b" \r\n\t"):
         table.problems.append(
             Problem(path.name, None, None, None, "the file is empty; add a header row")

@@ -37,6 +37,23 @@ class Lookup(_Strict):
     value: str
 
 
+class FirstInGroup(_Strict):
+    """The first row of each group, ordered by a column, takes a fixed value."""
+
+    group_by: str
+    order_by: str
+    value: str | int | float | bool
+
+
+class PickByHash(_Strict):
+    """Replace the value by one of the sorted distinct values of a column in
+    another file, chosen by a stable hash of the value (SHA-256, first 8 bytes as
+    a number, modulo how many values there are)."""
+
+    file: str
+    column: str
+
+
 class BooleanWords(_Strict):
     """The source words meaning true and false (compared without case)."""
 
@@ -64,6 +81,8 @@ class ValueSpec(_Strict):
     choose: Choice | None = None
     object_fields: dict[str, ValueSpec | str] | None = Field(None, alias="object")
     lookup: Lookup | None = None
+    pick_by_hash: PickByHash | None = None
+    first_in_group: FirstInGroup | None = None
     values: dict[str, Scalar] | None = None
     boolean: BooleanWords | None = None
     date_format: str | None = None

@@ -3,7 +3,7 @@
 import csv
 import json
 import time
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -18,7 +18,7 @@ from tenure.activity.store import EVENT_SCHEMA, EventStore
 from tenure.core.db import make_session_factory, transaction
 from tenure.core.workspace import Workspace
 from tenure.ingest.convert import canonical_table, mapped_tables
-from tenure.ingest.errors import ImportRejected, StoreRefused
+from tenure.ingest.errors import ImportRejected, StoreRefused, UnreadableSource
 from tenure.ingest.load import LoadCounts, existing_ids, upsert_rows
 from tenure.ingest.mapping import load_mapping
 from tenure.ingest.schema import ENTITIES, EVENTS
@@ -29,6 +29,8 @@ from tenure.ingest.validate import TypedRow, Validation, validate_tables
 log = structlog.get_logger()
 
 SHOWN_PROBLEMS = 20
+# What an events import may write: the events and the contacts they name.
+EVENT_IMPORT_ENTITIES = ("contacts", EVENTS)
 
 
 class ProgressSink(Protocol):
@@ -84,11 +86,15 @@ def import_path(
     mapping_path: Path | None = None,
     skip_invalid: bool = False,
     progress: ProgressSink | None = None,
+    entities: Collection[str] | None = None,
 ) -> ImportReport:
     """Import a file, a folder or a bundle; raise `ImportRejected` on bad rows
-    unless `skip_invalid`, in which case the good rows are written."""
+    unless `skip_invalid`, in which case the good rows are written. `entities`,
+    when given, limits what the import may hold."""
     started = time.perf_counter()
     tables = read_tables(path, mapping_path=mapping_path)
+    if entities is not None:
+        _check_entities(tables, allowed=entities)
     with make_session_factory(workspace.engine)() as session:
         validation = validate_tables(
             tables,
@@ -111,6 +117,15 @@ def import_path(
         seconds=round(time.perf_counter() - started, 3),
     )
     return report
+
+
+def _check_entities(tables: Sequence[EntityTable], *, allowed: Collection[str]) -> None:
+    for table in tables:
+        if table.entity not in allowed:
+            raise UnreadableSource(
+                f"{table.file}: holds {table.entity!r}, but this import takes only "
+                f"{' and '.join(allowed)}; import it with `tenure import`"
+            )
 
 
 def _rejection(report: ImportReport, validation: Validation) -> ImportRejected:

@@ -11,7 +11,9 @@ from tenure.ingest.table import SourceTable
 
 TABLE_SUFFIXES = {
     ".csv": read_csv,
+    ".csv.gz": read_csv,
     ".tsv": read_csv,
+    ".tsv.gz": read_csv,
     ".parquet": read_parquet,
     ".jsonl": read_jsonl,
     ".ndjson": read_jsonl,
@@ -21,7 +23,7 @@ DATA_SUFFIXES = (*TABLE_SUFFIXES, *BUNDLE_SUFFIXES)
 
 def read_file(path: Path) -> list[SourceTable]:
     """A table file gives one table; a bundle gives one per top-level key."""
-    suffix = path.suffix.lower()
+    suffix = data_suffix(path)
     if suffix in BUNDLE_SUFFIXES:
         return read_bundle(path)
     reader = TABLE_SUFFIXES.get(suffix)
@@ -33,6 +35,14 @@ def read_file(path: Path) -> list[SourceTable]:
     return [reader(path)]
 
 
+def data_suffix(path: Path) -> str:
+    """The suffix that tells a file's format, counting `.gz` with the one before."""
+    suffixes = [suffix.lower() for suffix in path.suffixes]
+    if len(suffixes) >= 2 and suffixes[-1] == ".gz":
+        return "".join(suffixes[-2:])
+    return suffixes[-1] if suffixes else ""
+
+
 def data_files(path: Path) -> list[Path]:
     """The data files of an import path: the file itself or a folder's data files."""
     if not path.exists():
@@ -42,7 +52,7 @@ def data_files(path: Path) -> list[Path]:
     files = sorted(
         child
         for child in path.iterdir()
-        if child.is_file() and child.suffix.lower() in DATA_SUFFIXES
+        if child.is_file() and data_suffix(child) in DATA_SUFFIXES
     )
     if not files:
         raise UnreadableSource(

@@ -3,8 +3,10 @@
 from fastapi import FastAPI
 
 from tenure import __version__
+from tenure.activity.store import EventStore
 from tenure.core.workspace import Workspace
 from tenure.web.errors import install_error_handlers
+from tenure.web.tracking import router as tracking_router
 
 
 def create_app(workspace: Workspace) -> FastAPI:
@@ -17,7 +19,9 @@ def create_app(workspace: Workspace) -> FastAPI:
         redoc_url=None,
     )
     app.state.workspace = workspace
+    app.state.event_store = EventStore(workspace.settings.event_store_path)
     install_error_handlers(app)
+    app.include_router(tracking_router)
 
     @app.get("/api/health", tags=["service"])
     def health() -> dict[str, str]:
