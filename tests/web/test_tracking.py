@@ -12,16 +12,8 @@ from tenure.accounts.models import Account, Contact
 from tenure.activity.keys import create_write_key, revoke_write_key
 from tenure.activity.store import EventStore
 from tenure.core.db import make_session_factory, transaction
-from tenure.core.logging import configure_logging
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
-
-
-@pytest.fixture(autouse=True)
-def _log_to_this_tests_stderr():
-    """Command-line tests elsewhere leave logging bound to a closed stream; the
-    server logs skipped calls as warnings, so bind it to this test's stderr."""
-    configure_logging(level="WARNING")
 
 
 @pytest.fixture
