@@ -14,7 +14,11 @@ import structlog
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 
-from tenure.accounts.assignment import AssignmentReport, assign_unassigned_accounts
+from tenure.accounts.assignment import (
+    AssignmentReport,
+    accounts_without_csm,
+    assign_unassigned_accounts,
+)
 from tenure.accounts.errors import CapacityExhausted
 from tenure.accounts.roster import active_csms
 from tenure.activity.store import EVENT_SCHEMA, EventStore
@@ -288,6 +292,9 @@ def _assign_csms(
     """Give loaded accounts without a CSM one, balancing by ARR on `as_of`."""
     if not any(item.entity == "accounts" for item in report.entities):
         return
+    if not active_csms(session, on=as_of):
+        _note_no_roster(session, report, as_of=as_of)
+        return
     settings = workspace.settings
     options = MetricOptions(
         timezone=settings.timezone, reporting_currency=settings.reporting_currency
@@ -306,24 +313,27 @@ def _assign_csms(
     except CapacityExhausted as exc:
         raise CapacityExhausted(f"the import was not written: {exc}") from exc
     report.assignment = assignment
-    _note_unassigned(session, report, assignment)
-
-
-def _note_unassigned(
-    session: Session, report: ImportReport, assignment: AssignmentReport
-) -> None:
-    left = assignment.unassigned
-    if not left:
-        return
-    if not active_csms(session, on=assignment.as_of):
-        report.notices.append(
-            f"{len(left)} account(s) have no CSM because no CSM is on the roster "
-            f"on {assignment.as_of}; add CSMs with `tenure users add` and run "
-            "`tenure assignment run`"
-        )
-        return
     report.notices.extend(
-        f"account {item.account_id!r} has no CSM: {item.reason}" for item in left
+        f"account {item.account_id!r} has no CSM: {item.reason}"
+        for item in assignment.unassigned
+    )
+
+
+def _note_no_roster(session: Session, report: ImportReport, *, as_of: date) -> None:
+    # TODO: accounts that arrive with a CSM while nobody is on the roster get
+    # their history stretch only at the next `tenure assignment run`.
+    missing = len(accounts_without_csm(session))
+    if not missing:
+        return
+    report.notices.append(
+        f"{missing} account(s) have no CSM because no CSM is on the roster on "
+        f"{as_of}; add CSMs with `tenure users add` and run `tenure assignment run`"
+    )
+    log.warning(
+        "ingest.accounts_left_unassigned",
+        accounts=missing,
+        reason="no CSM on the roster",
+        as_of=as_of.isoformat(),
     )
 
 
