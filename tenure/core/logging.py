@@ -6,6 +6,12 @@ import sys
 import structlog
 
 
+def _stderr_logger(*_args: object) -> structlog.PrintLogger:
+    """A logger on stderr as it is now: a stream swapped since start-up (a test
+    runner's capture) is never written to after it was closed."""
+    return structlog.PrintLogger(file=sys.stderr)
+
+
 def configure_logging(*, level: str = "WARNING", json: bool = False) -> None:
     """Send structured log lines to stderr at the given level."""
     numeric = logging.getLevelNamesMapping().get(level.upper(), logging.WARNING)
@@ -21,6 +27,6 @@ def configure_logging(*, level: str = "WARNING", json: bool = False) -> None:
             renderer,
         ],
         wrapper_class=structlog.make_filtering_bound_logger(numeric),
-        logger_factory=structlog.PrintLoggerFactory(file=sys.stderr),
+        logger_factory=_stderr_logger,
         cache_logger_on_first_use=False,
     )
