@@ -129,6 +129,7 @@ def import_path(
         progress=progress,
     )
     report.is_written = True
+    _write_notices(report)
     log.info(
         "ingest.import_finished",
         rows=sum(item.read for item in report.entities),
@@ -216,6 +217,13 @@ def _write_problems(report: ImportReport) -> None:
     (report.report_dir / "problems.txt").write_text(
         "\n".join(lines) + ("\n" if lines else ""), encoding="utf-8"
     )
+
+
+def _write_notices(report: ImportReport) -> None:
+    if not report.notices:
+        return
+    with (report.report_dir / "problems.txt").open("a", encoding="utf-8") as handle:
+        handle.writelines(f"warning: {notice}\n" for notice in report.notices)
 
 
 def _write_rejected(folder: Path, validation: Validation) -> Path:

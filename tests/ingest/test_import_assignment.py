@@ -60,6 +60,8 @@ def test_without_csms_accounts_stay_unassigned_and_the_summary_warns(
         "4 account(s) have no CSM because no CSM is on the roster on 2025-03-01; "
         "add CSMs with `tenure users add` and run `tenure assignment run`"
     ]
+    saved = (report.report_dir / "problems.txt").read_text(encoding="utf-8")
+    assert saved == f"warning: {report.notices[0]}\n"
 
 
 @pytest.mark.parametrize(
