@@ -1,10 +1,11 @@
 """`tenure users`, `tenure assignment` and `tenure accounts assign`."""
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated
 
 import typer
+from sqlalchemy.orm import Session
 
 from tenure.accounts.assignment import (
     AssignmentReport,
@@ -24,9 +25,11 @@ from tenure.accounts.roster import (
     set_coverage,
     set_role,
 )
-from tenure.cli.context import OutputFormat, workspace_of
+from tenure.cli.context import OutputFormat, settings_of, workspace_of
 from tenure.cli.listing import AsOf, Format, day_or_today, print_rows, today
 from tenure.core.db import transaction
+from tenure.revenue.policy import MetricOptions
+from tenure.revenue.service import arr_by_account
 
 users_app = typer.Typer(help="The roster: Tenure users and CSMs.", no_args_is_help=True)
 assignment_app = typer.Typer(
@@ -51,6 +54,15 @@ USER_COLUMNS = (
     "segments",
     "territories",
 )
+
+
+def _arr(ctx: typer.Context, session: Session, on: date) -> dict[str, int]:
+    """ARR per account on a day, in the workspace's reporting currency."""
+    settings = settings_of(ctx)
+    options = MetricOptions(
+        timezone=settings.timezone, reporting_currency=settings.reporting_currency
+    )
+    return arr_by_account(session, on=on, options=options)
 
 
 def print_report(report: AssignmentReport) -> None:
@@ -213,7 +225,13 @@ def users_leave(
 ) -> None:
     """Record that a CSM leaves and move their book to others by the rules."""
     with transaction(workspace_of(ctx).engine) as session:
-        report = record_departure(session, user_id, left_on=on.date(), dry_run=dry_run)
+        report = record_departure(
+            session,
+            user_id,
+            left_on=on.date(),
+            dry_run=dry_run,
+            arr_by_account=_arr(ctx, session, on.date()),
+        )
     print_report(report)
 
 
@@ -292,18 +310,20 @@ def rules_remove(ctx: typer.Context, name: str) -> None:
     typer.echo(f"removed rule {name}")
 
 
-# TODO: ARR from the revenue engine is not passed in here yet — from the CLI,
-# balance_arr rules balance by account count and ARR capacity never fills.
 @assignment_app.command("run")
 def assignment_run(
     ctx: typer.Context,
     as_of: AsOf = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Preview only.")] = False,
 ) -> None:
-    """Give every account without a CSM one by the rules."""
+    """Give every account without a CSM one by the rules (ARR as of that day)."""
+    day = day_or_today(ctx, as_of)
     with transaction(workspace_of(ctx).engine) as session:
         report = assign_unassigned_accounts(
-            session, as_of=day_or_today(ctx, as_of), dry_run=dry_run
+            session,
+            as_of=day,
+            arr_by_account=_arr(ctx, session, day),
+            dry_run=dry_run,
         )
     print_report(report)
 
@@ -324,7 +344,13 @@ def assignment_reassign(
     with transaction(workspace_of(ctx).engine) as session:
         user = get_user_or_raise(session, csm_id)
         day = as_of.date() if as_of else (user.left_on or today(ctx))
-        report = reassign_book(session, csm_id, as_of=day, dry_run=dry_run)
+        report = reassign_book(
+            session,
+            csm_id,
+            as_of=day,
+            dry_run=dry_run,
+            arr_by_account=_arr(ctx, session, day),
+        )
     print_report(report)
 
 

@@ -10,6 +10,7 @@ from rich.progress import Progress, TaskID
 from rich.table import Table
 
 from tenure.cli.context import workspace_of
+from tenure.cli.listing import day_or_today
 from tenure.ingest.errors import ImportRejected
 from tenure.ingest.service import SHOWN_PROBLEMS, ImportReport, import_path
 
@@ -57,8 +58,19 @@ def import_command(
             help="Write the valid rows and save the rejected ones as CSV.",
         ),
     ] = False,
+    as_of: Annotated[
+        datetime | None,
+        typer.Option(
+            "--as-of",
+            formats=["%Y-%m-%d"],
+            help="Day new accounts get their CSM and ARR is read (default today).",
+        ),
+    ] = None,
 ) -> None:
-    """Import data; nothing is written when any row is bad unless --skip-invalid."""
+    """Import data; nothing is written when any row is bad unless --skip-invalid.
+
+    Accounts without a CSM then get one by the assignment rules.
+    """
     workspace = workspace_of(ctx)
     errors = Console(stderr=True)
     bar = _Bar(Progress(console=errors, transient=True))
@@ -67,6 +79,7 @@ def import_command(
             workspace,
             path,
             now=datetime.now(UTC),
+            as_of=day_or_today(ctx, as_of),
             mapping_path=mapping,
             skip_invalid=skip_invalid,
             progress=bar,
@@ -91,6 +104,10 @@ def _print_summary(report: ImportReport) -> None:
     console = Console()
     for warning in report.warnings[:SHOWN_PROBLEMS]:
         typer.echo(f"warning: {warning.describe()}")
+    for notice in report.notices[:SHOWN_PROBLEMS]:
+        typer.echo(f"warning: {notice}")
+    if len(report.notices) > SHOWN_PROBLEMS:
+        typer.echo(f"... and {len(report.notices) - SHOWN_PROBLEMS} more warnings")
     table = Table(title="import summary")
     for heading in ("entity", "read", "new", "changed", "unchanged", "rejected"):
         table.add_column(heading, justify="left" if heading == "entity" else "right")
@@ -113,5 +130,10 @@ def _print_summary(report: ImportReport) -> None:
         typer.echo(
             f"{len(report.problems)} problem(s); rejected rows saved to "
             f"{report.rejected_path}"
+        )
+    if report.assignment is not None and report.assignment.moves:
+        typer.echo(
+            f"{len(report.assignment.moves)} accounts assigned a CSM on "
+            f"{report.assignment.as_of}"
         )
     typer.echo(f"report: {report.report_dir}")

@@ -107,9 +107,13 @@ def _emit(rows: list[dict[str, Any]], fmt: OutputFormat, columns: list[str]) -> 
         return
     cells = [[str(row.get(c, "")) for c in columns] for row in rows]
     widths = [max([len(c), *(len(r[i]) for r in cells)]) for i, c in enumerate(columns)]
-    typer.echo("  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)))
+    typer.echo(
+        "  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)).rstrip()
+    )
     for line in cells:
-        typer.echo("  ".join(v.ljust(w) for v, w in zip(line, widths, strict=True)))
+        typer.echo(
+            "  ".join(v.ljust(w) for v, w in zip(line, widths, strict=True)).rstrip()
+        )
 
 
 def _table_row(result: MetricResult) -> dict[str, Any]:

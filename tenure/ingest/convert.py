@@ -162,6 +162,8 @@ def _referenced_columns(spec: ValueSpec) -> list[tuple[str, str]]:
         found.append((spec.column, "column"))
     if spec.template:
         found.extend((name, "template") for name in _PLACEHOLDER.findall(spec.template))
+    if spec.times:
+        found.append((spec.times, "times"))
     if spec.choose:
         found.append((spec.choose.by, "choose.by"))
         found.extend(
@@ -287,7 +289,27 @@ def evaluate(
         value = lookup[_text(value)]
     if choices:
         value = pick_by_hash(value, choices)
+    if spec.times is not None:
+        value = _times(value, values.get(spec.times), column=column, by=spec.times)
     return _convert(spec, value, column=column, currency=currency)
+
+
+def _times(value: Any, factor: Any, *, column: str, by: str) -> Decimal:
+    """The value multiplied by the number in column `by` of the same row."""
+    try:
+        number = Decimal(_text(value).strip())
+    except InvalidOperation as exc:
+        raise CellError(
+            column, value, "the amount is not a number; write digits such as 12.50"
+        ) from exc
+    try:
+        return number * Decimal(_text(factor).strip())
+    except InvalidOperation as exc:
+        raise CellError(
+            by,
+            factor,
+            f"the value multiplying {column} is not a number; write a count such as 12",
+        ) from exc
 
 
 def _source_value(spec: ValueSpec, values: dict[str, Any], *, field: str) -> Any:

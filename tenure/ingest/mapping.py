@@ -86,6 +86,8 @@ class ValueSpec(_Strict):
     values: dict[str, Scalar] | None = None
     boolean: BooleanWords | None = None
     date_format: str | None = None
+    # A column whose number multiplies the value (a per-seat price by its seats).
+    times: str | None = None
     to_cents: bool = False
     as_type: Literal["text", "integer", "number", "boolean"] | None = Field(
         None, alias="as"

@@ -5,7 +5,7 @@ import json
 import time
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -14,6 +14,13 @@ import structlog
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 
+from tenure.accounts.assignment import (
+    AssignmentReport,
+    accounts_without_csm,
+    assign_unassigned_accounts,
+)
+from tenure.accounts.errors import CapacityExhausted
+from tenure.accounts.roster import active_csms
 from tenure.activity.store import EVENT_SCHEMA, EventStore
 from tenure.core.db import make_session_factory, transaction
 from tenure.core.workspace import Workspace
@@ -25,6 +32,9 @@ from tenure.ingest.schema import ENTITIES, EVENTS
 from tenure.ingest.source import SourceCache, data_files, read_file
 from tenure.ingest.table import EntityTable, Problem
 from tenure.ingest.validate import TypedRow, Validation, validate_tables
+from tenure.revenue.fx import MissingExchangeRate
+from tenure.revenue.policy import MetricOptions
+from tenure.revenue.service import arr_by_account
 
 log = structlog.get_logger()
 
@@ -62,6 +72,9 @@ class ImportReport:
     rejected_path: Path | None = None
     is_written: bool = False
     totals: dict[str, int] = field(default_factory=dict)
+    # CSM assignment run after the accounts were loaded, and what it could not do.
+    assignment: AssignmentReport | None = None
+    notices: list[str] = field(default_factory=list)
 
     def summary(self, entity: str) -> EntitySummary:
         return next(item for item in self.entities if item.entity == entity)
@@ -83,6 +96,7 @@ def import_path(
     path: Path,
     *,
     now: datetime,
+    as_of: date | None = None,
     mapping_path: Path | None = None,
     skip_invalid: bool = False,
     progress: ProgressSink | None = None,
@@ -90,7 +104,12 @@ def import_path(
 ) -> ImportReport:
     """Import a file, a folder or a bundle; raise `ImportRejected` on bad rows
     unless `skip_invalid`, in which case the good rows are written. `entities`,
-    when given, limits what the import may hold."""
+    when given, limits what the import may hold.
+
+    Accounts without a CSM get one by the assignment rules as of `as_of` (the
+    import's own date, default `now`'s), in the same transaction: when every
+    CSM a rule could pick is at capacity, nothing is written.
+    """
     started = time.perf_counter()
     tables = read_tables(path, mapping_path=mapping_path)
     if entities is not None:
@@ -107,8 +126,16 @@ def import_path(
         raise _rejection(report, validation)
     if validation.problems:
         report.rejected_path = _write_rejected(report.report_dir, validation)
-    _write(workspace, validation, report, now=now, progress=progress)
+    _write(
+        workspace,
+        validation,
+        report,
+        now=now,
+        as_of=as_of or now.date(),
+        progress=progress,
+    )
     report.is_written = True
+    _write_notices(report)
     log.info(
         "ingest.import_finished",
         rows=sum(item.read for item in report.entities),
@@ -149,9 +176,11 @@ def _write(
     report: ImportReport,
     *,
     now: datetime,
+    as_of: date,
     progress: ProgressSink | None,
 ) -> None:
-    """Upsert the valid rows in one transaction, then append the events.
+    """Upsert the valid rows and assign CSMs in one transaction, then append the
+    events.
 
     Events are appended before the store commits: if the commit fails, the
     events stay, and re-running the import skips them by message id.
@@ -159,6 +188,7 @@ def _write(
     try:
         with transaction(workspace.engine) as session:
             _load(session, validation, report, progress=progress)
+            _assign_csms(session, report, workspace=workspace, as_of=as_of)
             _append_events(workspace, validation, report, now=now)
             if progress is not None:
                 progress.advance(len(validation.valid_rows(EVENTS)))
@@ -204,6 +234,13 @@ def _write_problems(report: ImportReport) -> None:
     )
 
 
+def _write_notices(report: ImportReport) -> None:
+    if not report.notices:
+        return
+    with (report.report_dir / "problems.txt").open("a", encoding="utf-8") as handle:
+        handle.writelines(f"warning: {notice}\n" for notice in report.notices)
+
+
 def _write_rejected(folder: Path, validation: Validation) -> Path:
     """One line per rejected row: where it was, why, and its source values."""
     reasons: dict[tuple[str, int | None], list[str]] = {}
@@ -246,6 +283,8 @@ def _load(
         if summary.entity == EVENTS:
             continue
         rows = [typed.values for typed in validation.valid_rows(summary.entity)]
+        if summary.entity == "accounts":
+            rows = [_without_blank_csm(row) for row in rows]
         counts = upsert_rows(
             session,
             ENTITIES[summary.entity],
@@ -260,6 +299,65 @@ def _load(
             changed=counts.changed,
             unchanged=counts.unchanged,
         )
+
+
+def _without_blank_csm(row: dict[str, Any]) -> dict[str, Any]:
+    """An empty csm_id leaves the account's CSM as it is: a source that does not
+    know who the CSM is must not undo an assignment made in Tenure."""
+    if "csm_id" in row and row["csm_id"] is None:
+        return {name: value for name, value in row.items() if name != "csm_id"}
+    return row
+
+
+def _assign_csms(
+    session: Session, report: ImportReport, *, workspace: Workspace, as_of: date
+) -> None:
+    """Give loaded accounts without a CSM one, balancing by ARR on `as_of`."""
+    if not any(item.entity == "accounts" for item in report.entities):
+        return
+    if not active_csms(session, on=as_of):
+        _note_no_roster(session, report, as_of=as_of)
+        return
+    settings = workspace.settings
+    options = MetricOptions(
+        timezone=settings.timezone, reporting_currency=settings.reporting_currency
+    )
+    try:
+        arr = arr_by_account(session, on=as_of, options=options)
+    except MissingExchangeRate as exc:
+        arr = {}
+        report.notices.append(
+            f"CSMs were assigned as if every account had ARR 0: {exc}"
+        )
+    try:
+        assignment = assign_unassigned_accounts(
+            session, as_of=as_of, arr_by_account=arr
+        )
+    except CapacityExhausted as exc:
+        raise CapacityExhausted(f"the import was not written: {exc}") from exc
+    report.assignment = assignment
+    report.notices.extend(
+        f"account {item.account_id!r} has no CSM: {item.reason}"
+        for item in assignment.unassigned
+    )
+
+
+def _note_no_roster(session: Session, report: ImportReport, *, as_of: date) -> None:
+    # TODO: accounts that arrive with a CSM while nobody is on the roster get
+    # their history stretch only at the next `tenure assignment run`.
+    missing = len(accounts_without_csm(session))
+    if not missing:
+        return
+    report.notices.append(
+        f"{missing} account(s) have no CSM because no CSM is on the roster on "
+        f"{as_of}; add CSMs with `tenure users add` and run `tenure assignment run`"
+    )
+    log.warning(
+        "ingest.accounts_left_unassigned",
+        accounts=missing,
+        reason="no CSM on the roster",
+        as_of=as_of.isoformat(),
+    )
 
 
 def _record(summary: EntitySummary, counts: LoadCounts) -> None:

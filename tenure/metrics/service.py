@@ -43,6 +43,7 @@ _SLICE_COLUMNS = {
     "cohort": "cohort",
 }
 _ACCOUNT_COLUMNS = ("segment", "csm_id", "plan", "cohort")
+NO_SLICE_VALUE = "(none)"
 _MONEY_COLUMNS = frozenset(
     (
         "starting_arr",
@@ -169,15 +170,24 @@ class MetricService:
             whole.parts["slice_note"] = f"{spec.label} is not kept per {by}"
             return [whole]
         column = _SLICE_COLUMNS[by]
-        known = {str(a.get(column)) for a in self._account_attrs.values()}
+        known = {slice_key(a.get(column)) for a in self._account_attrs.values()}
         keys = sorted(
             known
-            | {str(r.get(column)) for f in frames.values() for r in f if column in r}
+            | {
+                slice_key(r.get(column))
+                for f in frames.values()
+                for r in f
+                if column in r
+            }
         )
         results = []
         for key in keys:
             sliced = {
-                name: [r for r in rows if column not in r or str(r.get(column)) == key]
+                name: [
+                    r
+                    for r in rows
+                    if column not in r or slice_key(r.get(column)) == key
+                ]
                 for name, rows in frames.items()
             }
             results.append(
@@ -358,6 +368,11 @@ class MetricService:
                 {**row, **{k: row.get(k, attrs.get(k)) for k in _ACCOUNT_COLUMNS}}
             )
         return attached
+
+
+def slice_key(value: object) -> str:
+    """The slice a value falls in; accounts without one share `(none)`."""
+    return NO_SLICE_VALUE if value is None else str(value)
 
 
 def account_attributes(

@@ -264,8 +264,25 @@ def renewals_in_period(
     *,
     cancellations: Sequence[Cancellation] = (),
 ) -> list[RenewalRecord]:
-    """The renewals due in the period, imported or derived as the options say."""
+    """The renewals due in the period, imported or derived as the options say.
+
+    With `renewal_source=auto`, imported renewals stand for the contract lines
+    they name (or the whole account, when a row names no line) and every other
+    line's renewals are derived from its terms, so a source that records
+    renewals of annual contracts only still counts its monthly accounts.
+    """
     source = book.options.renewal_source
-    if source == "imported" or (source == "auto" and rows):
+    if source == "imported":
         return imported_renewals(rows, lines, book, period)
-    return derive_renewals(lines, book, period, cancellations=cancellations)
+    if source == "derived":
+        return derive_renewals(lines, book, period, cancellations=cancellations)
+    covered_lines = {row.contract_line_id for row in rows if row.contract_line_id}
+    covered_accounts = {row.account_id for row in rows if not row.contract_line_id}
+    uncovered = [
+        line
+        for line in lines
+        if line.id not in covered_lines and line.account_id not in covered_accounts
+    ]
+    records = imported_renewals(rows, lines, book, period)
+    records += derive_renewals(uncovered, book, period, cancellations=cancellations)
+    return sorted(records, key=lambda r: (r.due_on, r.account_id, r.line_id or ""))

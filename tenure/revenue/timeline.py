@@ -134,9 +134,10 @@ def _discount_span(discount: Discount, line: ContractLine) -> tuple[date, date]:
     return discount.starts_on, end
 
 
-def _effective_end(
+def effective_end(
     line: ContractLine, cancellations: Sequence[Cancellation], options: MetricOptions
 ) -> date:
+    """The line's first day out of service after its end and its cancellations."""
     end = line.ends_on or OPEN_END
     for cancellation in cancellations:
         effective = cancellation.effective_on
@@ -167,7 +168,7 @@ def line_segments(
 ) -> list[Segment]:
     """Cut one line into segments at every discount and pause boundary."""
     base = base_arr(line)
-    start, end = line.starts_on, _effective_end(line, cancellations, options)
+    start, end = line.starts_on, effective_end(line, cancellations, options)
     if base <= 0 or end <= start:
         return []
     applied = [

@@ -147,3 +147,65 @@ def test_monthly_line_cancelled_mid_interval_is_lost_at_its_next_renewal():
     (january,) = service.compute(["logo_churn"], parse_period("2024-01"))
     (february,) = service.compute(["logo_churn"], parse_period("2024-02"))
     assert (january.value, february.value) == (0.0, 1.0)
+
+
+def _mixed_book():
+    """a1 annual to 1 April 2024 with an imported renewal; a2 monthly, stopping
+    10 April 2024, with none; a3 monthly, stopping too, with an account-wide
+    imported renewal."""
+    lines = [
+        make_line(
+            id="l1",
+            account_id="a1",
+            interval="year",
+            amount_cents=120000,
+            starts_on=date(2023, 4, 1),
+            ends_on=date(2024, 4, 1),
+        ),
+        make_line(id="l2", account_id="a2", starts_on=date(2023, 1, 15), ends_on=None),
+        make_line(id="l3", account_id="a3", starts_on=date(2023, 1, 20), ends_on=None),
+    ]
+    stops = [
+        Cancellation(id="c2", account_id="a2", effective_on=date(2024, 4, 10)),
+        Cancellation(id="c3", account_id="a3", effective_on=date(2024, 4, 10)),
+    ]
+    renewals = [
+        _renewal(date(2024, 3, 28)),
+        Renewal(
+            id="r3",
+            account_id="a3",
+            contract_line_id=None,
+            due_on=date(2024, 5, 20),
+            outcome="renewed",
+            decided_on=date(2024, 5, 18),
+        ),
+    ]
+    return make_contents(lines=lines, cancellations=stops, renewals=renewals)
+
+
+@pytest.mark.parametrize(
+    ("source", "expected_sources"),
+    [
+        ("auto", {("a1", "imported"), ("a2", "derived"), ("a3", "imported")}),
+        ("imported", {("a1", "imported"), ("a3", "imported")}),
+        ("derived", {("a1", "derived"), ("a2", "derived"), ("a3", "derived")}),
+    ],
+)
+def test_imported_renewals_cover_their_lines_and_the_rest_are_derived(
+    source, expected_sources
+):
+    service = MetricService(_mixed_book(), MetricOptions(renewal_source=source))
+    (result,) = service.compute(["logo_churn"], parse_period("2024-Q2"))
+    assert {(row["account_id"], row["source"]) for row in result.rows} == (
+        expected_sources
+    )
+
+
+def test_monthly_account_without_imported_renewals_is_still_lost():
+    service = MetricService(_mixed_book(), MetricOptions())
+    (result,) = service.compute(["logo_churn"], parse_period("2024-Q2"))
+    assert result.parts["up_for_renewal"] == ["a1", "a2", "a3"]
+    assert result.parts["lost"] == ["a2"]
+    assert result.value == pytest.approx(1 / 3)
+    derived = [row for row in result.rows if row["account_id"] == "a2"]
+    assert all(row["line_id"] == "l2" for row in derived)
