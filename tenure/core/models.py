@@ -2,14 +2,18 @@
 
 from tenure.accounts import assignment_models
 from tenure.accounts import models as accounts_models
+from tenure.alerts import models as alerts_models
 from tenure.core.db import Base
+from tenure.health import models as health_models
 from tenure.revenue import models as revenue_models
 from tenure.surveys import models as surveys_models
 
 __all__ = [
     "Base",
     "accounts_models",
+    "alerts_models",
     "assignment_models",
+    "health_models",
     "revenue_models",
     "surveys_models",
 ]
