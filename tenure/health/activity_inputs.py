@@ -78,7 +78,12 @@ def account_activity_inputs(
                 None if recent_count and not with_contact else int(contacts)
             ),
         )
-        for account_id, last_at, recent_count, earlier_count, contacts, with_contact in (
-            rows
-        )
+        for (
+            account_id,
+            last_at,
+            recent_count,
+            earlier_count,
+            contacts,
+            with_contact,
+        ) in rows
     }

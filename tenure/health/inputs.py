@@ -41,14 +41,17 @@ class HealthInputs:
         # TODO: ARR of an account billed in several currencies is summed without
         # conversion — its ARR trend is right only when the mix stays the same.
         return sum(
-            s.arr_cents for s in self.segments.get(account_id, []) if s.is_active_on(day)
+            s.arr_cents
+            for s in self.segments.get(account_id, [])
+            if s.is_active_on(day)
         )
 
 
 def by_account(rows: Iterable[T]) -> dict[str, list[T]]:
     grouped: dict[str, list[T]] = defaultdict(list)
     for row in rows:
-        grouped[getattr(row, "account_id")].append(row)
+        account_id: str = row.account_id  # type: ignore[attr-defined]
+        grouped[account_id].append(row)
     return dict(grouped)
 
 

@@ -174,17 +174,16 @@ def days_to_renewal(
     dues = [
         r.due_on
         for r in data.renewals.get(account.id, [])
-        if r.due_on >= ctx.as_of
-        and (r.decided_on is None or r.decided_on >= ctx.as_of)
+        if r.due_on >= ctx.as_of and (r.decided_on is None or r.decided_on >= ctx.as_of)
     ]
     if not dues:
         ahead = Period(
             ctx.as_of, ctx.as_of + timedelta(days=RENEWAL_LOOKAHEAD_DAYS), "ahead"
         )
         for line in data.lines.get(account.id, []):
-            if line.kind == "paid" and line.interval in TERM_INTERVALS:
-                if line.starts_on < ctx.as_of:
-                    dues.extend(due_dates(line, ahead)[:1])
+            is_term = line.kind == "paid" and line.interval in TERM_INTERVALS
+            if is_term and line.starts_on < ctx.as_of:
+                dues.extend(due_dates(line, ahead)[:1])
     return float((min(dues) - ctx.as_of).days) if dues else None
 
 

@@ -116,9 +116,7 @@ def compute_health_scores(
     """
     started = clock.perf_counter()
     scorecard = load_scorecard(session, scorecard_id)
-    activity = read_activity(
-        store, as_of=as_of, event_names=scorecard.activity_events
-    )
+    activity = read_activity(store, as_of=as_of, event_names=scorecard.activity_events)
     scored = score_accounts(
         load_health_inputs(session), scorecard, as_of=as_of, activity=activity
     )
@@ -151,7 +149,9 @@ def compute_health_scores(
     return rows
 
 
-def _scores_on(session: Session, scorecard_id: str, day: date) -> dict[str, HealthScore]:
+def _scores_on(
+    session: Session, scorecard_id: str, day: date
+) -> dict[str, HealthScore]:
     rows = session.scalars(
         select(HealthScore).where(
             HealthScore.scorecard_id == scorecard_id, HealthScore.as_of == day
