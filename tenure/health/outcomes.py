@@ -41,3 +41,16 @@ def first_loss(
         if arr < base:
             return Loss(day, "churn" if arr == 0 else "contraction")
     return None
+
+
+def churned_on(
+    data: HealthInputs, account_id: str, *, as_of: date, horizon_days: int
+) -> date | None:
+    """The first day within the horizon the account's ARR reached zero, if any."""
+    if arr_before(data, account_id, as_of) <= 0:
+        return None
+    end = as_of + timedelta(days=horizon_days)
+    ends = sorted(
+        s.ends_on for s in data.segments.get(account_id, []) if as_of <= s.ends_on < end
+    )
+    return next((day for day in ends if data.arr_on(account_id, day) == 0), None)
