@@ -20,8 +20,8 @@ from sqlalchemy.orm import Session
 from tenure.activity.store import EventStore
 from tenure.health.errors import InvalidBacktest
 from tenure.health.inputs import load_health_inputs
+from tenure.health.models import BANDS
 from tenure.health.outcomes import Loss, arr_before, first_loss
-from tenure.health.scoring import BANDS_ORDER
 from tenure.health.service import load_scorecard, read_activity, score_accounts
 
 log = structlog.get_logger()
@@ -94,7 +94,7 @@ def area_under_curve(risks: Sequence[float], labels: Sequence[bool]) -> float | 
 
 def _band_outcomes(observations: Sequence[Observation]) -> list[BandOutcome]:
     outcomes = []
-    for band in BANDS_ORDER:
+    for band in BANDS:
         rows = [row for row in observations if row.band == band]
         events = sum(1 for row in rows if row.loss is not None)
         rate = events / len(rows) if rows else None

@@ -12,9 +12,6 @@ from typing import Any
 from tenure.core.errors import InvalidInput
 
 
-BANDS_ORDER = ("red", "yellow", "green")
-
-
 class InvalidScorecard(InvalidInput):
     """A scorecard's measures, thresholds or band cut-offs cannot be used."""
 
