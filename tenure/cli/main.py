@@ -73,8 +73,10 @@ def init(ctx: typer.Context) -> None:
 def _register_commands() -> None:
     # Sub-command modules are imported here so that `tenure --help` lists them all.
     from tenure.cli.accounts import add_account_commands
+    from tenure.cli.alerts import alerts_app
     from tenure.cli.assignment import accounts_app, assignment_app, users_app
     from tenure.cli.demo import demo_app
+    from tenure.cli.health import health_app
     from tenure.cli.imports import import_command
     from tenure.cli.metrics import app as metrics_app
     from tenure.cli.notes import notes_app
@@ -89,6 +91,8 @@ def _register_commands() -> None:
     app.add_typer(notes_app, name="notes")
     app.add_typer(demo_app, name="demo")
     app.add_typer(metrics_app, name="metrics")
+    app.add_typer(health_app, name="health")
+    app.add_typer(alerts_app, name="alerts")
     app.command()(serve)
 
 
