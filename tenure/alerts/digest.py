@@ -31,8 +31,13 @@ def _recipients(session: Session, alerts: Sequence[Alert]) -> dict[str, list[Ale
 
 
 def _body(session: Session, alerts: Sequence[Alert]) -> str:
-    names = dict(session.execute(select(Account.id, Account.name)).tuples().all())
-    rules = dict(session.execute(select(AlertRule.id, AlertRule.name)).tuples().all())
+    names = {
+        row.id: row.name for row in session.execute(select(Account.id, Account.name))
+    }
+    rules = {
+        row.id: row.name
+        for row in session.execute(select(AlertRule.id, AlertRule.name))
+    }
     lines = [
         f"- [{alert.severity}] {rules.get(alert.rule_id, alert.rule_id)}: "
         f"{names.get(alert.account_id, alert.account_id)} ({alert.account_id}), "
