@@ -4,6 +4,8 @@ import pytest
 
 from tenure.alerts.expression import InvalidCondition, parse_condition
 
+RENEWAL_RED = 'band == "red" and days_to_renewal <= 90'
+
 
 @pytest.mark.parametrize(
     ("condition", "values", "expected"),
@@ -12,8 +14,8 @@ from tenure.alerts.expression import InvalidCondition, parse_condition
         ("days_since_last_login >= 30", {"days_since_last_login": 29.0}, False),
         ("days_since_last_login >= 30", {"days_since_last_login": None}, False),
         ("days_since_last_login >= 30", {}, False),
-        ('band == "red" and days_to_renewal <= 90', {"band": "red", "days_to_renewal": 90.0}, True),
-        ('band == "red" and days_to_renewal <= 90', {"band": "red", "days_to_renewal": None}, False),
+        (RENEWAL_RED, {"band": "red", "days_to_renewal": 90.0}, True),
+        (RENEWAL_RED, {"band": "red", "days_to_renewal": None}, False),
         ("score < 40 or open_tickets > 5", {"score": 80.0, "open_tickets": 6.0}, True),
         ("not (score < 40)", {"score": 80.0}, True),
         ("has_csm == false", {"has_csm": False}, True),
@@ -43,7 +45,7 @@ def test_conditions_evaluate_as_written(condition, values, expected):
 )
 def test_bad_conditions_say_where_and_how_to_fix(condition, message):
     with pytest.raises(
-        InvalidCondition, match="write for example|use measure names"
+        InvalidCondition, match=r"write for example|use measure names"
     ) as info:
         parse_condition(condition)
     assert message in str(info.value)
