@@ -3,6 +3,7 @@
 from datetime import UTC, date, datetime
 
 import pyarrow as pa
+import pytest
 from sqlalchemy import select
 
 from tenure.accounts.models import Account, Note, NoteTagLink, Ticket
@@ -109,10 +110,7 @@ def test_scores_are_kept_per_day_and_explain_each_measure(engine, tmp_path):
     assert parts["arr_trend_rate"]["value"] == 0
     assert parts["ticket_satisfaction"]["is_missing"] is True
     assert parts["days_to_renewal"]["is_missing"] is True
-    assert (
-        sum(p["weight_share"] for p in parts.values()) == 1.0
-        or abs(sum(p["weight_share"] for p in parts.values()) - 1) < 1e-9
-    )
+    assert sum(p["weight_share"] for p in parts.values()) == pytest.approx(1)
     assert score.score == round(sum(p["contribution"] for p in parts.values()))
     assert week_ago["as_of"] == "2024-02-23"
     assert week_ago["score_change"] == score.score - week_ago["score"]
