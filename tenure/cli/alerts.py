@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 from typing import Annotated
 
 import typer
+from sqlalchemy import select
 
 from tenure.activity.store import EventStore
 from tenure.alerts.channels import configured_channels
@@ -15,6 +16,7 @@ from tenure.alerts.lifecycle import (
     resolve_alert,
     snooze_alert,
 )
+from tenure.alerts.models import AlertRule
 from tenure.alerts.outbox import deliver_notifications
 from tenure.alerts.service import run_alert_rules
 from tenure.alerts.settings import NotificationSettings
@@ -149,3 +151,24 @@ def alerts_dry_run(
             f"alert(s) on {report.accounts} account(s) over {report.runs} runs; "
             f"{report.churned_accounts} of those accounts churned within the horizon"
         )
+
+
+@alerts_app.command("rules")
+def alerts_rules(ctx: typer.Context, fmt: Format = OutputFormat.table) -> None:
+    """List the alert rules with their conditions."""
+    with transaction(workspace_of(ctx).engine) as session:
+        rules = session.scalars(select(AlertRule).order_by(AlertRule.id)).all()
+        rows = [
+            (
+                r.id,
+                r.name,
+                r.condition,
+                r.severity,
+                r.cooldown_days,
+                r.is_active,
+                r.is_auto_closed,
+            )
+            for r in rules
+        ]
+    headers = ["id", "name", "condition", "severity", "cooldown_days", "active"]
+    print_rows([*headers, "auto_close"], rows, fmt)
