@@ -64,8 +64,10 @@ def queue_digests(
         if user is None:
             continue
         subject = f"Tenure: {len(alerts)} new alert(s) on {on.isoformat()}"
-        body = _body(session, alerts)
+        listing = _body(session, alerts)
         for channel in channels:
+            # A Slack webhook posts to a shared channel, so it names the CSM.
+            body = f"For {user.name}: {listing}" if channel == "slack" else listing
             notification = queue_notification(
                 session,
                 key=f"digest:{user_id}:{on.isoformat()}:{channel}",

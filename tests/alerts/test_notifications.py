@@ -86,6 +86,7 @@ def test_daily_digests_go_out_by_email_slack_and_in_app_exactly_once(engine):
     assert to_csm["Message-ID"] == "<digest.u1.2024-05-01.email@tenure>"
     assert len(receiver.delivered) == 2
     assert "Account without a CSM: Bluefin Test Ltd" in str(receiver.delivered)
+    assert "For Sasha Quill: New alerts" in str(receiver.delivered)
     with transaction(engine) as session:
         inbox = session.scalars(select(InAppMessage.user_id)).all()
     assert sorted(inbox) == ["lead", "u1"]
