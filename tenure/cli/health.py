@@ -129,7 +129,10 @@ def backtest(
         f"{report.events} losses within {report.horizon_days} days "
         f"({report.churn_events} churn, {report.contraction_events} contraction)"
     )
-    typer.echo(f"AUC: {_number(report.auc)}")
+    typer.echo(
+        f"AUC: {_number(report.auc)} (churn or contraction); "
+        f"{_number(report.churn_auc)} (logo churn alone)"
+    )
     typer.echo(f"lift of red over green: {_number(report.red_over_green_lift)}")
     typer.echo(f"median lead time: {_number(report.median_lead_time_days)} days")
     print_rows(

@@ -21,7 +21,7 @@ from tenure.activity.store import EventStore
 from tenure.health.errors import InvalidBacktest
 from tenure.health.inputs import load_health_inputs
 from tenure.health.models import BANDS
-from tenure.health.outcomes import Loss, arr_before, first_loss
+from tenure.health.outcomes import Loss, arr_before, churned_on, first_loss
 from tenure.health.service import load_scorecard, read_activity, score_accounts
 
 log = structlog.get_logger()
@@ -34,6 +34,7 @@ class Observation:
     score: int
     band: str
     loss: Loss | None
+    is_churned: bool
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,8 @@ class BacktestReport:
     churn_events: int
     contraction_events: int
     auc: float | None
+    # AUC against logo churn alone (ARR reaching zero within the horizon).
+    churn_auc: float | None
     bands: list[BandOutcome]
     red_over_green_lift: float | None
     median_lead_time_days: float | None
@@ -139,8 +142,16 @@ def run_backtest(
             if arr_before(data, account_id, as_of) <= 0:
                 continue
             loss = first_loss(data, account_id, as_of=as_of, horizon_days=horizon_days)
+            churn = churned_on(data, account_id, as_of=as_of, horizon_days=horizon_days)
             observations.append(
-                Observation(as_of, account_id, result.score, result.band, loss)
+                Observation(
+                    as_of,
+                    account_id,
+                    result.score,
+                    result.band,
+                    loss,
+                    churn is not None,
+                )
             )
     return _report(observations, start, end, step_days, horizon_days, len(days))
 
@@ -154,6 +165,7 @@ def _report(
     dates: int,
 ) -> BacktestReport:
     labels = [row.loss is not None for row in observations]
+    risks = [100.0 - row.score for row in observations]
     bands = _band_outcomes(observations)
     rate = {outcome.band: outcome.event_rate for outcome in bands}
     red, green = rate.get("red"), rate.get("green")
@@ -171,7 +183,8 @@ def _report(
         events=sum(labels),
         churn_events=kinds["churn"],
         contraction_events=kinds["contraction"],
-        auc=area_under_curve([100.0 - row.score for row in observations], labels),
+        auc=area_under_curve(risks, labels),
+        churn_auc=area_under_curve(risks, [row.is_churned for row in observations]),
         bands=bands,
         red_over_green_lift=red / green if red is not None and green else None,
         median_lead_time_days=_median_lead_time(observations),

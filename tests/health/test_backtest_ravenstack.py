@@ -36,6 +36,7 @@ def test_backtest_on_ravenstack_reports_auc_band_rates_lift_and_lead_time(
     assert report.events == report.churn_events + report.contraction_events
     assert 0 < report.events < report.observations
     assert report.auc is not None and 0 <= report.auc <= 1
+    assert report.churn_auc is not None and 0 <= report.churn_auc <= 1
     red, _, green = report.bands
     assert red.event_rate is not None and green.event_rate is not None
     assert report.red_over_green_lift == pytest.approx(

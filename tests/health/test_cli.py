@@ -104,7 +104,7 @@ def test_dry_run_and_backtest_print_their_summaries(home):
     assert (
         "rule no_csm (has_csm == false): 1 alert(s) on 1 account(s) over 3 runs" in dry
     )
-    assert "AUC: n/a" in backtest
+    assert "AUC: n/a (churn or contraction)" in backtest
     assert "days_since_last_login >= 30" in _run(home, "alerts", "rules")
 
 
