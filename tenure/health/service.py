@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import structlog
-from sqlalchemy import delete, select
+from sqlalchemy import and_, delete, func, select
 from sqlalchemy.orm import Session
 
 from tenure.activity.store import EventStore
@@ -189,12 +189,25 @@ def latest_scores(
 ) -> list[HealthScore]:
     """Each account's most recent kept score on or before `as_of`."""
     scorecard = load_scorecard(session, scorecard_id)
-    query = select(HealthScore).where(
-        HealthScore.scorecard_id == scorecard.id, HealthScore.as_of <= as_of
-    )
+    kept = [HealthScore.scorecard_id == scorecard.id, HealthScore.as_of <= as_of]
     if account_id is not None:
-        query = query.where(HealthScore.account_id == account_id)
-    latest: dict[str, HealthScore] = {}
-    for row in session.scalars(query.order_by(HealthScore.as_of)):
-        latest[row.account_id] = row
-    return sorted(latest.values(), key=lambda row: (row.score, row.account_id))
+        kept.append(HealthScore.account_id == account_id)
+    last = (
+        select(HealthScore.account_id, func.max(HealthScore.as_of).label("as_of"))
+        .where(*kept)
+        .group_by(HealthScore.account_id)
+        .subquery()
+    )
+    query = (
+        select(HealthScore)
+        .join(
+            last,
+            and_(
+                HealthScore.account_id == last.c.account_id,
+                HealthScore.as_of == last.c.as_of,
+            ),
+        )
+        .where(HealthScore.scorecard_id == scorecard.id)
+        .order_by(HealthScore.score, HealthScore.account_id)
+    )
+    return list(session.scalars(query))
