@@ -9,9 +9,17 @@ from typer.testing import CliRunner
 from tenure.accounts.models import Account, User
 from tenure.cli.main import app
 from tenure.core.db import transaction
+from tenure.core.logging import configure_logging
 from tenure.core.settings import Settings
 from tenure.core.workspace import init_workspace
 from tenure.revenue.models import ContractLine
+
+
+@pytest.fixture(autouse=True)
+def _restore_logging():
+    """The CLI points logging at the runner's stream, which closes after a run."""
+    yield
+    configure_logging(level="WARNING")
 
 
 @pytest.fixture
