@@ -110,7 +110,9 @@ def _create_health_tables() -> None:
             name=op.f("uq_health_scores_account_id"),
         ),
     )
-    op.create_index(op.f("ix_health_scores_account_id"), "health_scores", ["account_id"])
+    op.create_index(
+        op.f("ix_health_scores_account_id"), "health_scores", ["account_id"]
+    )
     op.create_index(op.f("ix_health_scores_as_of"), "health_scores", ["as_of"])
 
 
