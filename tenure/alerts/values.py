@@ -48,7 +48,7 @@ def account_values(
     scored = score_accounts(data, scorecard, as_of=as_of, activity=activity)
     values: dict[str, dict[str, Value]] = {}
     for account in data.accounts:
-        if account.created_on is not None and account.created_on > as_of:
+        if not data.is_scored_on(account, as_of):
             continue
         measures, result = scored.get(account.id, ({}, None))
         row: dict[str, Value] = {name: measures.get(name) for name in MEASURES}

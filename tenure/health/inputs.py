@@ -36,6 +36,18 @@ class HealthInputs:
     renewals: dict[str, list[Renewal]] = field(default_factory=dict)
     notes: dict[str, list[TaggedNote]] = field(default_factory=dict)
 
+    def is_scored_on(self, account: Account, day: date) -> bool:
+        """False for an account created after `day`, or whose contract lines
+        have all ended by then (a former account gets no score and no alerts)."""
+        # TODO: a cancellation on an open-ended line is not read here — such an
+        # account keeps being scored and alerted on until its line gets an end.
+        if account.created_on is not None and account.created_on > day:
+            return False
+        lines = self.lines.get(account.id, [])
+        return not lines or any(
+            line.ends_on is None or line.ends_on > day for line in lines
+        )
+
     def arr_on(self, account_id: str, day: date) -> int:
         """The account's ARR on a day, summed over its lines' own currencies."""
         # TODO: ARR of an account billed in several currencies is summed without

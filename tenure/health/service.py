@@ -83,12 +83,13 @@ def score_accounts(
     as_of: date,
     activity: Mapping[str, ActivityInputs],
 ) -> dict[str, tuple[dict[str, float | None], ScoreResult]]:
-    """Each account's measure values and score on `as_of` (accounts created
-    later, or without any data for the scorecard's measures, are left out)."""
+    """Each account's measure values and score on `as_of` (accounts not yet
+    created or no longer served, or without any data for the scorecard's
+    measures, are left out)."""
     ctx = MeasureContext(as_of, activity, has_activity_data=bool(activity))
     scored = {}
     for account in data.accounts:
-        if account.created_on is not None and account.created_on > as_of:
+        if not data.is_scored_on(account, as_of):
             continue
         values = measure_values(data, account, ctx)
         result = score_values(values, scorecard.specs, scorecard.cutoffs)

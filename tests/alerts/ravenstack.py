@@ -32,6 +32,27 @@ def signup_days(shared_data: Path) -> dict[str, date]:
     }
 
 
+def former_accounts(shared_data: Path, *, on: date) -> set[str]:
+    """Accounts no longer served on `on`, read as the mapping documents: paid
+    rows are a plan history whose latest row is the current plan, so the
+    account has left when that row and every trial row ended by `on`."""
+    rows: dict[str, list[dict[str, str]]] = {}
+    for row in _rows(shared_data, "ravenstack_subscriptions.csv"):
+        rows.setdefault(row["account_id"], []).append(row)
+
+    def ended(row: dict[str, str]) -> bool:
+        return bool(row["end_date"]) and date.fromisoformat(row["end_date"][:10]) <= on
+
+    former = set()
+    for account, subscriptions in rows.items():
+        paid = [row for row in subscriptions if row["is_trial"] == "False"]
+        trials = [row for row in subscriptions if row["is_trial"] == "True"]
+        latest = max(paid, key=lambda row: row["start_date"]) if paid else None
+        if all(ended(row) for row in trials) and (latest is None or ended(latest)):
+            former.add(account)
+    return former
+
+
 def last_usage_days(shared_data: Path, *, before: date) -> dict[str, date]:
     """Each account's last feature-usage day before `before`, from the CSV files."""
     owner = {
@@ -48,12 +69,19 @@ def last_usage_days(shared_data: Path, *, before: date) -> dict[str, date]:
 
 
 def expected_inactive(
-    signups: dict[str, date], last_seen: dict[str, date], *, as_of: date, days: int
+    signups: dict[str, date],
+    last_seen: dict[str, date],
+    *,
+    as_of: date,
+    days: int,
+    former: set[str],
 ) -> set[str]:
-    """Accounts existing on `as_of` whose last activity (or signup, when never
+    """Accounts served on `as_of` whose last activity (or signup, when never
     active) is at least `days` before it."""
     return {
         account
         for account, signup in signups.items()
-        if signup <= as_of and (as_of - last_seen.get(account, signup)).days >= days
+        if signup <= as_of
+        and account not in former
+        and (as_of - last_seen.get(account, signup)).days >= days
     }

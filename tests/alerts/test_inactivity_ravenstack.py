@@ -13,6 +13,7 @@ from tenure.core.db import transaction
 from tenure.health.models import Scorecard
 from tests.alerts.ravenstack import (
     expected_inactive,
+    former_accounts,
     import_ravenstack,
     last_usage_days,
     signup_days,
@@ -68,7 +69,13 @@ def test_no_login_fires_for_exactly_the_inactive_accounts_and_resolves_on_login(
         for account, back in login_days.items()
         if back > 0
     }
-    expected = expected_inactive(signups, last_seen, as_of=AS_OF, days=30)
+    expected = expected_inactive(
+        signups,
+        last_seen,
+        as_of=AS_OF,
+        days=30,
+        former=former_accounts(shared_data, on=AS_OF),
+    )
 
     with transaction(workspace.engine) as session:
         run_alert_rules(session, as_of=AS_OF, store=store)
@@ -102,6 +109,7 @@ def test_no_login_fires_for_exactly_the_inactive_accounts_and_resolves_on_login(
         {**last_seen, picked[3]: later - timedelta(days=1), picked[4]: AS_OF},
         as_of=later,
         days=30,
+        former=former_accounts(shared_data, on=later),
     )
     assert set(still_open) == expected_later
     assert len(per_account) == len(set(per_account))
@@ -124,6 +132,7 @@ def test_real_ravenstack_feature_usage_drives_the_inactivity_rule(
         last_usage_days(shared_data, before=as_of),
         as_of=as_of,
         days=30,
+        former=former_accounts(shared_data, on=as_of),
     )
 
     with transaction(workspace.engine) as session:
