@@ -74,8 +74,10 @@ def _register_commands() -> None:
     # Sub-command modules are imported here so that `tenure --help` lists them all.
     from tenure.cli.accounts import add_account_commands
     from tenure.cli.activity import activity_app, events_app
+    from tenure.cli.alerts import alerts_app
     from tenure.cli.assignment import accounts_app, assignment_app, users_app
     from tenure.cli.demo import demo_app
+    from tenure.cli.health import health_app
     from tenure.cli.imports import import_command
     from tenure.cli.jobs import jobs_app
     from tenure.cli.keys import keys_app
@@ -92,6 +94,8 @@ def _register_commands() -> None:
     app.add_typer(notes_app, name="notes")
     app.add_typer(demo_app, name="demo")
     app.add_typer(metrics_app, name="metrics")
+    app.add_typer(health_app, name="health")
+    app.add_typer(alerts_app, name="alerts")
     app.command()(serve)
     app.add_typer(keys_app, name="keys")
     app.add_typer(events_app, name="events")

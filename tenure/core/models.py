@@ -3,7 +3,9 @@
 from tenure.accounts import assignment_models
 from tenure.accounts import models as accounts_models
 from tenure.activity import models as activity_models
+from tenure.alerts import models as alerts_models
 from tenure.core.db import Base
+from tenure.health import models as health_models
 from tenure.revenue import models as revenue_models
 from tenure.surveys import models as surveys_models
 
@@ -11,7 +13,9 @@ __all__ = [
     "Base",
     "accounts_models",
     "activity_models",
+    "alerts_models",
     "assignment_models",
+    "health_models",
     "revenue_models",
     "surveys_models",
 ]
