@@ -137,15 +137,26 @@ def _discount_span(discount: Discount, line: ContractLine) -> tuple[date, date]:
 def effective_end(
     line: ContractLine, cancellations: Sequence[Cancellation], options: MetricOptions
 ) -> date:
-    """The line's first day out of service after its end and its cancellations."""
+    """The line's first day out of service after its end and its cancellations.
+
+    A cancellation naming the line ends it; one naming only the account ends the
+    lines in service before it takes effect, never lines that start later (a
+    returning account's new lines are a reactivation, not part of the old churn).
+    """
     end = line.ends_on or OPEN_END
     for cancellation in cancellations:
         effective = cancellation.effective_on
         if options.churn_date == "cancellation" and cancellation.requested_on:
             effective = cancellation.requested_on
-        if cancellation.contract_line_id in (None, line.id):
+        if _cancels(cancellation, line, effective):
             end = min(end, max(effective, line.starts_on))
     return end
+
+
+def _cancels(cancellation: Cancellation, line: ContractLine, effective: date) -> bool:
+    if cancellation.contract_line_id is not None:
+        return cancellation.contract_line_id == line.id
+    return line.starts_on < effective
 
 
 def _notice_on(
@@ -153,7 +164,7 @@ def _notice_on(
 ) -> date | None:
     dates = [line.cancellation_notice_on] if line.cancellation_notice_on else []
     for cancellation in cancellations:
-        if cancellation.contract_line_id in (None, line.id):
+        if _cancels(cancellation, line, cancellation.effective_on):
             dates.append(cancellation.requested_on or cancellation.effective_on)
     return min(dates) if dates else None
 

@@ -2,8 +2,9 @@
 
 Recipe: import `../shared/data/ravenstack` with `examples/mappings/ravenstack.yaml`,
 read the contract lines and cancellations back from the store as plain dicts
-(a cancellation ends every line of its account, or the line it names, on its
-effective date, never before the line starts), and bridge every month of
+(a cancellation ends the line it names, or every line of its account that
+started before its effective date, on that date; lines that start later are
+untouched), and bridge every month of
 2023–2024 with `tests/reference/bridge.py` at the default 30-day grace window.
 """
 
@@ -66,7 +67,11 @@ def _plain_lines(workspace) -> list[dict]:
     for line in lines:
         ends_on = line.ends_on
         for stop in by_account[line.account_id]:
-            if stop.contract_line_id in (None, line.id):
+            names_line = stop.contract_line_id == line.id
+            ends_account = (
+                stop.contract_line_id is None and line.starts_on < stop.effective_on
+            )
+            if names_line or ends_account:
                 effective = max(stop.effective_on, line.starts_on)
                 ends_on = effective if ends_on is None else min(ends_on, effective)
         plain.append(

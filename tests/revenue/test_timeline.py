@@ -201,3 +201,26 @@ def test_fractional_and_out_of_range_nps_scores_are_dropped():
         None,
         None,
     ]
+
+
+def test_account_cancellation_ends_lines_in_service_not_later_ones():
+    """Cancelled on 1 March; a new 2,000/month line from 1 June is a reactivation.
+
+    Q1: 1,000/month from December churns (12,000 ARR). Q2: the account returns
+    with 2,000 × 12 = 24,000 ARR, a reactivation.
+    """
+    first = make_line(
+        id="l1", amount_cents=100000, interval="month", starts_on=date(2023, 12, 1)
+    )
+    later = make_line(
+        id="l2", amount_cents=200000, interval="month", starts_on=date(2024, 6, 1)
+    )
+    cancellation = Cancellation(
+        id="c1", account_id=first.account_id, effective_on=date(2024, 3, 1)
+    )
+    contents = make_contents(lines=[first, later], cancellations=[cancellation])
+    service = MetricService(contents, MetricOptions(grace_days=0))
+    (q1,) = service.compute(["arr_movements"], parse_period("2024-Q1"))
+    (q2,) = service.compute(["arr_movements"], parse_period("2024-Q2"))
+    assert q1.parts["starting_arr"] == 12000 and q1.parts["churn"] == 12000
+    assert q2.parts["reactivation"] == 24000 and q2.parts["ending_arr"] == 24000
