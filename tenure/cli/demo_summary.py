@@ -7,6 +7,8 @@ from tenure.cli.formatting import NOT_AVAILABLE, format_figure
 from tenure.demo.pipeline import SUMMARY_METRICS, DemoRun
 from tenure.metrics.result import MetricResult
 
+BANDS = ("red", "yellow", "green")
+
 
 def summary_table(run: DemoRun) -> Table:
     """Metrics down, quarters across; an undefined figure shows n/a."""
@@ -40,3 +42,20 @@ def print_summary(run: DemoRun, console: Console) -> None:
     undefined = [r for r in run.results if r.value is None and r.reason]
     for result in undefined:
         console.print(f"  n/a {result.label} {result.period}: {result.reason}")
+    console.print(health_and_alerts_table(run))
+
+
+def health_and_alerts_table(run: DemoRun) -> Table:
+    """Accounts per health band and open alerts per CSM, on the last day."""
+    table = Table(title="Health bands and open alerts")
+    table.add_column("health band")
+    table.add_column("accounts", justify="right")
+    table.add_column("CSM")
+    table.add_column("open alerts", justify="right")
+    bands = [(band, run.health_bands.get(band, 0)) for band in BANDS]
+    alerts = sorted(run.open_alerts_by_csm.items(), key=lambda item: -item[1])
+    for index in range(max(len(bands), len(alerts))):
+        band = bands[index] if index < len(bands) else ("", "")
+        csm = alerts[index] if index < len(alerts) else ("", "")
+        table.add_row(band[0], f"{band[1]}", csm[0], f"{csm[1]}")
+    return table

@@ -1,17 +1,25 @@
 """The demo end to end: generate a company, load it, and compute what a CS team sees."""
 
 import shutil
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 import structlog
+from sqlalchemy import func, select
 
+from tenure.accounts.models import User
+from tenure.activity.store import EventStore
+from tenure.alerts.models import Alert
+from tenure.alerts.service import run_alert_rules
+from tenure.core.db import make_session_factory, transaction
 from tenure.core.errors import ConfigurationError
 from tenure.core.settings import Settings
 from tenure.core.time import Period, parse_period
 from tenure.core.workspace import Workspace, init_workspace
 from tenure.demo.generator import GeneratedCompany, generate_company
+from tenure.health.service import compute_health_scores
 from tenure.ingest.service import ImportReport, import_path
 from tenure.metrics.result import MetricResult
 from tenure.metrics.service import MetricService
@@ -44,6 +52,8 @@ class DemoRun:
     report: ImportReport
     quarters: list[Period]
     results: list[MetricResult]
+    health_bands: dict[str, int]
+    open_alerts_by_csm: dict[str, int]
 
 
 def last_whole_quarters(end_on: date, count: int) -> list[Period]:
@@ -106,5 +116,30 @@ def run_demo(
         for quarter in quarters
         for result in service.compute(SUMMARY_METRICS, quarter)
     ]
+    bands, alerts = score_and_alert(workspace, as_of=end_on)
     log.info("demo.finished", accounts=accounts, seed=seed, quarters=len(quarters))
-    return DemoRun(workspace, company, report, quarters, results)
+    return DemoRun(workspace, company, report, quarters, results, bands, alerts)
+
+
+def score_and_alert(
+    workspace: Workspace, *, as_of: date
+) -> tuple[dict[str, int], dict[str, int]]:
+    """Score every account and run the alert rules on `as_of`.
+
+    Returns accounts per health band and open alerts per CSM name.
+    """
+    store = EventStore(workspace.settings.event_store_path)
+    with transaction(workspace.engine) as session:
+        scores = compute_health_scores(session, as_of=as_of, store=store)
+        run_alert_rules(session, as_of=as_of, store=store)
+    bands = Counter(score.band for score in scores)
+    with make_session_factory(workspace.engine)() as session:
+        rows = session.execute(
+            select(User.name, func.count(Alert.id))
+            .select_from(Alert)
+            .outerjoin(User, User.id == Alert.assignee_id)
+            .where(Alert.status == "open")
+            .group_by(User.name)
+        )
+        alerts = {name or "(no CSM)": count for name, count in rows}
+    return dict(bands), alerts

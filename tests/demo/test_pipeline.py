@@ -87,3 +87,9 @@ def test_demo_refuses_an_external_database(tmp_path):
     settings = Settings(home=tmp_path / "h", database_url="sqlite:///elsewhere.db")
     with pytest.raises(ConfigurationError, match="TENURE_DATABASE_URL"):
         run_demo(settings, accounts=5, months=6, seed=1, end_on=END_ON, now=NOW)
+
+
+def test_every_live_account_is_scored_and_alerts_have_a_csm(demo_run):
+    assert sum(demo_run.health_bands.values()) > 0
+    assert set(demo_run.health_bands) <= {"red", "yellow", "green"}
+    assert "(no CSM)" not in demo_run.open_alerts_by_csm
