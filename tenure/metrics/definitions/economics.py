@@ -128,20 +128,23 @@ def customer_acquisition_cost(frames: Frames, ctx: SummaryContext) -> MetricResu
     """CAC = sales_marketing cost in the period ÷ new accounts acquired (the
     new_customers_acquired rows when imported, else accounts whose first paid day
     falls in the period; reactivations, trials and free sign-ups excluded). Unit:
-    currency per account. Direction: lower is better. Edge case: no new account →
-    None. Example: 90000 for 3 new accounts → 30000.
+    currency per account. Direction: lower is better. Edge cases: no new account →
+    None; no sales_marketing cost rows in the period → None (unknown, not free).
+    Example: 90000 for 3 new accounts → 30000.
     """
-    spend = sum_of(
-        [c for c in frames["costs"] if c["category"] == "sales_marketing"], "amount"
-    )
+    spending = [c for c in frames["costs"] if c["category"] == "sales_marketing"]
+    spend = sum_of(spending, "amount")
     count, source = new_accounts(frames, ctx)
+    reason = None if count else "no new account in the period"
+    if not spending:
+        reason = "no sales_marketing cost rows lie in the period; import costs"
     return result_for(
         "customer_acquisition_cost",
         ctx,
-        value=ctx.money(ratio(spend, count)),
+        value=ctx.money(ratio(spend, count)) if spending else None,
         numerator=ctx.money(spend),
         denominator=count,
-        reason=None if count else "no new account in the period",
+        reason=reason,
         parts={"new_customers": count, "new_customers_source": source},
         rows=list(frames["costs"]),
     )

@@ -86,10 +86,12 @@ def cost_to_renew(frames: Frames, ctx: SummaryContext) -> MetricResult:
     """Cost to renew = cs_opex cost rows whose own period lies in the query period ÷
     renewed ARR (renewals due in the period and renewed, each at min(prior, new) ARR;
     renewed_arr_basis=new_term counts the new ARR). Unit: fraction. Direction: lower
-    is better. Edge case: nothing renewed → None. Example: 50000 opex over 320000
+    is better. Edge cases: nothing renewed → None; no cs_opex cost rows in the
+    period → None (unknown, not free). Example: 50000 opex over 320000
     renewed → 0.15625.
     """
-    opex = sum_of([c for c in frames["costs"] if c["category"] == "cs_opex"], "amount")
+    spending = [c for c in frames["costs"] if c["category"] == "cs_opex"]
+    opex = sum_of(spending, "amount")
     renewed = renewed_arr(frames["renewals"], ctx.options.renewed_arr_basis)
     available = sum_of(frames["renewals"], "arr_before")
     parts = {
@@ -100,10 +102,16 @@ def cost_to_renew(frames: Frames, ctx: SummaryContext) -> MetricResult:
     return result_for(
         "cost_to_renew",
         ctx,
-        value=ratio(opex, renewed),
+        value=ratio(opex, renewed) if spending else None,
         numerator=ctx.money(opex),
         denominator=ctx.money(renewed),
-        reason=None if renewed else "no ARR was renewed in the period",
+        reason=_cost_to_renew_reason(has_costs=bool(spending), renewed=renewed),
         parts=parts,
         rows=list(frames["renewals"]),
     )
+
+
+def _cost_to_renew_reason(*, has_costs: bool, renewed: int) -> str | None:
+    if not has_costs:
+        return "no cs_opex cost rows lie in the period; import costs"
+    return None if renewed else "no ARR was renewed in the period"
