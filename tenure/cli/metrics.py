@@ -4,7 +4,9 @@ import csv
 import io
 import json
 from dataclasses import asdict
+from datetime import datetime
 from typing import Annotated, Any
+from zoneinfo import ZoneInfo
 
 import typer
 
@@ -68,6 +70,9 @@ def _options(ctx: typer.Context, pairs: list[str] | None) -> MetricOptions:
                 "--option grace_days=14"
             )
         values[name.strip()] = value.strip()
+    # The edge reads the clock once: figures are as of today unless told otherwise.
+    today = datetime.now(ZoneInfo(settings.timezone)).date()
+    values.setdefault("as_of", today.isoformat())
     return base.with_values(values)
 
 

@@ -13,7 +13,7 @@ from sqlalchemy import Engine
 
 from tenure.core.errors import InvalidInput
 from tenure.core.money import minor_digits
-from tenure.core.time import Period, parse_period
+from tenure.core.time import InvalidPeriod, Period, parse_period
 from tenure.metrics import (
     definitions,  # noqa: F401  (registers the catalogue)
     queries,
@@ -116,6 +116,7 @@ class MetricService:
     ) -> list[MetricResult]:
         """Each named metric for the period; one result per slice when `by` is set."""
         specs = [resolve_metric(name) for name in names]
+        self._check_not_after_as_of(period)
         if by is not None and by not in SLICES:
             raise InvalidSlice(
                 f"cannot slice by {by!r}; use one of {', '.join(SLICES)}"
@@ -127,6 +128,17 @@ class MetricService:
             results.extend(self._reduce(spec, frames, period, by))
         log.debug("metrics.computed", metrics=len(specs), period=period.label, by=by)
         return results
+
+    def _check_not_after_as_of(self, period: Period) -> None:
+        if self.options.as_of is None:
+            return
+        as_of = date.fromisoformat(self.options.as_of)
+        if period.start > as_of:
+            raise InvalidPeriod(
+                f"period {period.label} starts after the as-of day {as_of}, so "
+                "nothing is known about it yet; choose an earlier period or set "
+                "--option as_of=YYYY-MM-DD"
+            )
 
     def _reduce(
         self,

@@ -7,7 +7,7 @@ import pytest
 
 from tenure.accounts.models import Account, User
 from tenure.core.db import transaction
-from tenure.core.time import parse_period
+from tenure.core.time import InvalidPeriod, parse_period
 from tenure.metrics.registry import METRICS, UnknownMetric, resolve_metric
 from tenure.metrics.service import InvalidSlice, MetricService
 from tenure.revenue.models import ContractLine
@@ -134,3 +134,13 @@ def test_cohort_retention_rows_give_each_first_paid_month_in_major_units():
             "retention_rate": 0.5,
         }
     ]
+
+
+def test_a_period_after_the_as_of_day_is_refused():
+    service = MetricService(
+        make_contents(lines=[make_line()]), MetricOptions(as_of="2024-06-30")
+    )
+    with pytest.raises(InvalidPeriod, match="starts after the as-of day 2024-06-30"):
+        service.compute(["arr"], parse_period("2024-Q3"))
+    (current,) = service.compute(["arr_movements"], parse_period("2024-Q2"))
+    assert current.parts["is_provisional"] is True
