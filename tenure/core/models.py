@@ -1,6 +1,6 @@
 """Imports every table module so that `Base.metadata` knows the whole store."""
 
-from tenure.accounts import assignment_models
+from tenure.accounts import access_models, assignment_models
 from tenure.accounts import models as accounts_models
 from tenure.core.db import Base
 from tenure.revenue import models as revenue_models
@@ -8,6 +8,7 @@ from tenure.surveys import models as surveys_models
 
 __all__ = [
     "Base",
+    "access_models",
     "accounts_models",
     "assignment_models",
     "revenue_models",
