@@ -80,6 +80,7 @@ def _register_commands() -> None:
     from tenure.cli.notes import notes_app
     from tenure.cli.onboarding import onboarding_app
     from tenure.cli.serve import serve
+    from tenure.cli.tokens import tokens_app
 
     app.add_typer(users_app, name="users")
     app.add_typer(assignment_app, name="assignment")
@@ -90,6 +91,7 @@ def _register_commands() -> None:
     app.add_typer(demo_app, name="demo")
     app.add_typer(metrics_app, name="metrics")
     app.command()(serve)
+    app.add_typer(tokens_app, name="tokens")
 
 
 _register_commands()
