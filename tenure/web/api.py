@@ -7,7 +7,6 @@ from fastapi import APIRouter, Query, Request
 
 from tenure.accounts.notes import add_note
 from tenure.accounts.service import get_account_or_raise
-from tenure.core.time import parse_period
 from tenure.metrics.registry import resolve_metric
 from tenure.web.account_view import (
     AccountFilter,
@@ -17,7 +16,7 @@ from tenure.web.account_view import (
     list_account_page,
 )
 from tenure.web.deps import AsOf, Caller, Db, portfolio_of
-from tenure.web.metric_view import HEADLINE, SliceFilter, compute_suite
+from tenure.web.metric_view import HEADLINE, SliceFilter, compute_suite, read_period
 from tenure.web.portfolio import Portfolio
 from tenure.web.schemas import (
     AccountDetailOut,
@@ -161,7 +160,7 @@ def get_metrics(
     `reason` when the figure is undefined. `rows=true` adds the accounts,
     renewals or responses behind each figure.
     """
-    chosen = parse_period(period)
+    chosen = read_period(period)
     names = tuple(resolve_metric(n).slug for n in metric) if metric else HEADLINE
     wanted = SliceFilter(segment=segment or None, csm_id=None if segment else csm)
     service = portfolio_of(request, as_of).service

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from tenure.core.db import make_session_factory
 from tenure.core.workspace import Workspace
-from tenure.web.portfolio import Portfolio
+from tenure.web.portfolio import EARLIEST_DAY, LATEST_DAY, Portfolio
 from tenure.web.security import Identity, identify_or_raise, now_utc
 
 
@@ -39,7 +39,11 @@ Caller = Annotated[Identity, Depends(_identity)]
 def _as_of(
     as_of: Annotated[
         date | None,
-        Query(description="The day the figures are as of (YYYY-MM-DD); today."),
+        Query(
+            ge=EARLIEST_DAY,
+            le=LATEST_DAY,
+            description="The day the figures are as of (YYYY-MM-DD); today.",
+        ),
     ] = None,
 ) -> date:
     return as_of or now_utc().date()

@@ -1,9 +1,11 @@
 """The dashboard's metric suite: headline figures, trends and drill-downs."""
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
-from tenure.core.time import Grain, Period
+from tenure.core.errors import InvalidInput
+from tenure.core.time import Grain, Period, parse_period
 from tenure.metrics.result import MetricResult
 from tenure.metrics.service import MetricService
 
@@ -21,6 +23,25 @@ HEADLINE = (
     "cost_to_renew",
     "quick_ratio",
 )
+
+
+EARLIEST_START = date(1900, 1, 2)
+LATEST_END = date(3000, 1, 1)
+
+
+class PeriodOutOfRange(InvalidInput):
+    """A period before 1900 or after 2999."""
+
+
+def read_period(text: str) -> Period:
+    """Parse a period and keep it within the years the suite can compute."""
+    period = parse_period(text)
+    if period.start < EARLIEST_START or period.end > LATEST_END:
+        raise PeriodOutOfRange(
+            f"period {text!r} lies outside 1900-01-02..3000-01-01; choose a period "
+            "within those years"
+        )
+    return period
 
 
 @dataclass(frozen=True)

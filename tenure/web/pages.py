@@ -14,13 +14,18 @@ from tenure.accounts.models import USER_ROLES, Account, User
 from tenure.accounts.notes import add_note, list_notes
 from tenure.accounts.roster import get_user_or_raise, set_role
 from tenure.accounts.service import get_account_or_raise
-from tenure.core.time import Grain, parse_period
+from tenure.core.time import Grain
 from tenure.metrics.registry import resolve_metric
 from tenure.web.account_view import SORT_KEYS, AccountFilter, SortKey, account_360
 from tenure.web.account_view import list_account_page as account_page
 from tenure.web.deps import AsOf, Caller, Db, portfolio_of
 from tenure.web.errors import CsrfRejected
-from tenure.web.metric_view import SliceFilter, compute_suite, compute_trends
+from tenure.web.metric_view import (
+    SliceFilter,
+    compute_suite,
+    compute_trends,
+    read_period,
+)
 from tenure.web.security import (
     LOGIN_CSRF_COOKIE,
     SESSION_COOKIE,
@@ -127,7 +132,7 @@ def dashboard(
     segment: OptionalText = None,
     csm: OptionalText = None,
 ) -> Response:
-    chosen = parse_period(period or _default_period(as_of))
+    chosen = read_period(period or _default_period(as_of))
     wanted = SliceFilter(segment=segment or None, csm_id=None if segment else csm)
     service = portfolio_of(request, as_of).service
     results = compute_suite(service, chosen, wanted=wanted)
@@ -159,7 +164,7 @@ def drill_down(
     csm: OptionalText = None,
 ) -> Response:
     spec = resolve_metric(slug)
-    chosen = parse_period(period or _default_period(as_of))
+    chosen = read_period(period or _default_period(as_of))
     wanted = SliceFilter(segment=segment or None, csm_id=None if segment else csm)
     service = portfolio_of(request, as_of).service
     results = compute_suite(service, chosen, names=(spec.slug,), wanted=wanted)

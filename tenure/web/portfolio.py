@@ -15,6 +15,9 @@ from tenure.revenue.renewal import RenewalRecord, renewals_in_period
 from tenure.revenue.timeline import Segment
 
 HISTORY_START = date(1970, 1, 1)
+# Days the pages and the API accept, so date arithmetic never leaves the calendar.
+EARLIEST_DAY = date(1900, 1, 1)
+LATEST_DAY = date(2999, 12, 31)
 
 
 @dataclass(frozen=True)
