@@ -18,6 +18,12 @@ def install_filters(env: Environment, currency: str) -> None:
             return "–"
         return f"{cents / scale:,.0f} {currency}"
 
+    def minor(amount: int | None, code: str) -> str:
+        if amount is None:
+            return "–"
+        digits = minor_digits(code)
+        return f"{amount / 10**digits:,.{digits}f} {code}"
+
     def figure(result: MetricResult) -> str:
         return format_value(result, currency)
 
@@ -31,5 +37,6 @@ def install_filters(env: Environment, currency: str) -> None:
     env.autoescape = True
     env.filters["money"] = money
     env.filters["figure"] = figure
+    env.filters["minor"] = minor
     env.filters["day"] = day
     env.globals["currency"] = currency

@@ -1,7 +1,7 @@
 """The dashboard's metric suite: headline figures, trends and drill-downs."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from tenure.core.errors import InvalidInput
@@ -42,6 +42,14 @@ def read_period(text: str) -> Period:
             "within those years"
         )
     return period
+
+
+def clip_to(period: Period, as_of: date) -> Period:
+    """The part of the period up to as_of, so no figure counts days not yet seen."""
+    end = as_of + timedelta(days=1)
+    if period.end <= end or period.start >= end:
+        return period
+    return Period(period.start, end, f"{period.start}..{end}")
 
 
 @dataclass(frozen=True)

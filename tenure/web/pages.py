@@ -1,7 +1,7 @@
 """HTML pages for people: sign-in, dashboard, accounts, book, renewals, users."""
 
 import secrets
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -22,10 +22,12 @@ from tenure.web.deps import AsOf, Caller, Db, portfolio_of
 from tenure.web.errors import CsrfRejected
 from tenure.web.metric_view import (
     SliceFilter,
+    clip_to,
     compute_suite,
     compute_trends,
     read_period,
 )
+from tenure.web.portfolio import ArrChange
 from tenure.web.security import (
     LOGIN_CSRF_COOKIE,
     SESSION_COOKIE,
@@ -132,7 +134,7 @@ def dashboard(
     segment: OptionalText = None,
     csm: OptionalText = None,
 ) -> Response:
-    chosen = read_period(period or _default_period(as_of))
+    chosen = clip_to(read_period(period or _default_period(as_of)), as_of)
     wanted = SliceFilter(segment=segment or None, csm_id=None if segment else csm)
     service = portfolio_of(request, as_of).service
     results = compute_suite(service, chosen, wanted=wanted)
@@ -260,11 +262,23 @@ def account_page_view(
         caller,
         view=view,
         can_write=can_write_notes(caller.user, view.account),
-        chart={
-            "days": [c.on.isoformat() for c in view.arr_history],
-            "arr": [c.arr_after_cents for c in view.arr_history],
-        },
+        chart=_arr_chart(view.arr_history, as_of, view.arr_cents),
     )
+
+
+def _arr_chart(
+    history: list[ArrChange], as_of: date, arr_cents: int
+) -> dict[str, list[Any]]:
+    """Step points at each change, closed at as_of so the line reaches today."""
+    points = [(c.on, c.arr_after_cents) for c in history]
+    if points and points[-1][0] < as_of:
+        points.append((as_of, arr_cents))
+    epoch = date(1970, 1, 1)
+    return {
+        "days": [day.isoformat() for day, _ in points],
+        "times": [(day - epoch).days * 86400 for day, _ in points],
+        "arr": [arr for _, arr in points],
+    }
 
 
 @router.post("/accounts/{account_id}/notes")

@@ -13,7 +13,8 @@
     var raw = JSON.parse(el.dataset.values || "[]");
     if (!labels.length || typeof uPlot === "undefined") return;
     var scale = scaleOf(el.dataset.unit);
-    var xs = labels.map(function (_, i) { return i; });
+    var times = el.dataset.times ? JSON.parse(el.dataset.times) : null;
+    var xs = times || labels.map(function (_, i) { return i; });
     var ys = raw.map(scale);
     var steps = el.dataset.kind === "steps";
     var opts = {
@@ -21,10 +22,14 @@
       height: el.clientHeight || 90,
       legend: { show: false },
       cursor: { show: steps },
-      scales: { x: { time: false } },
+      scales: {
+        x: { time: !!times },
+        y: { range: function (_, min, max) {
+          return min >= 0 ? [0, max > 0 ? max * 1.08 : 1] : [min * 1.08, Math.max(max, 0) * 1.08 || 1];
+        } }
+      },
       axes: [
-        { show: steps, values: function (_, ticks) {
-          return ticks.map(function (t) { return labels[t] || ""; }); } },
+        { show: steps },
         { show: steps, size: 70 }
       ],
       series: [{}, {
