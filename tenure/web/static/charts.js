@@ -24,9 +24,7 @@
       cursor: { show: steps },
       scales: {
         x: { time: !!times },
-        y: { range: function (_, min, max) {
-          return min >= 0 ? [0, max > 0 ? max * 1.08 : 1] : [min * 1.08, Math.max(max, 0) * 1.08 || 1];
-        } }
+        y: steps ? { range: function (_, min, max) { return [0, max > 0 ? max * 1.08 : 1]; } } : {}
       },
       axes: [
         { show: steps },
