@@ -53,5 +53,7 @@ AsOf = Annotated[date, Depends(_as_of)]
 
 
 def portfolio_of(request: Request, as_of: date) -> Portfolio:
+    # TODO: the whole store is read on every page and API call — with tens of
+    # thousands of contract lines pages get slow; keep a snapshot per import.
     workspace: Workspace = request.app.state.workspace
     return Portfolio(workspace.engine, workspace.settings, as_of=as_of)
