@@ -99,3 +99,16 @@ def test_a_viewers_note_is_refused(page, demo_site):
     assert status == 403
     page.reload()
     assert page.locator(".note-text", has_text="sneaky").count() == 0
+
+
+def test_the_accounts_search_narrows_the_list_in_place(page, demo_site):
+    _sign_in(page, demo_site.admin_email)
+    page.goto("/accounts")
+    before = page.locator("table.data tbody tr").count()
+    page.fill("input[name=q]", demo_site.account_id)
+    page.wait_for_function(
+        "document.querySelectorAll('table.data tbody tr').length === 1"
+    )
+    assert f"q={demo_site.account_id}" in page.url
+    assert page.locator("main").count() == 1
+    assert page.locator("table.data tbody tr").count() == 1 < before

@@ -66,6 +66,7 @@ def test_every_page_renders_for_an_admin(demo_site):
             "/metrics/net_revenue_retention?period=2026",
             "/accounts?sort=arr&desc=true",
             "/accounts?renewal_within=90&q=a",
+            "/accounts?q=&csm=&segment=&renewal_within=&sort=name",
             f"/accounts/{demo_site.account_id}",
             f"/book/{demo_site.csm_id}",
             "/renewals",
