@@ -76,7 +76,12 @@ def login_form(request: Request, db: Db) -> Response:
     token = secrets.token_urlsafe(32)
     response = _render(request, "login.html", None, login_csrf=token, problem=None)
     response.set_cookie(
-        LOGIN_CSRF_COOKIE, token, httponly=True, samesite="lax", path="/login"
+        LOGIN_CSRF_COOKIE,
+        token,
+        httponly=True,
+        samesite="lax",
+        secure=request.url.scheme == "https",
+        path="/login",
     )
     return response
 
