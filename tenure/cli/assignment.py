@@ -1,5 +1,6 @@
 """`tenure users`, `tenure assignment` and `tenure accounts assign`."""
 
+import sys
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated
@@ -7,6 +8,7 @@ from typing import Annotated
 import typer
 from sqlalchemy.orm import Session
 
+from tenure.accounts.access import set_password
 from tenure.accounts.assignment import (
     AssignmentReport,
     assign_account,
@@ -112,8 +114,15 @@ def users_add(
     territory: Annotated[
         list[str] | None, typer.Option("--territory", help="Covered country; repeat.")
     ] = None,
+    password: Annotated[
+        str | None,
+        typer.Option(
+            "--password",
+            help="Let the user sign in with this password (else use set-password).",
+        ),
+    ] = None,
 ) -> None:
-    """Add a user to the roster (no password yet)."""
+    """Add a user to the roster (signing in needs a password)."""
     with transaction(workspace_of(ctx).engine) as session:
         add_user(
             session,
@@ -128,7 +137,28 @@ def users_add(
             segments=segment or (),
             territories=territory or (),
         )
+        if password is not None:
+            set_password(session, email, password)
     typer.echo(f"added {role} {user_id}")
+
+
+@users_app.command("set-password")
+def users_set_password(
+    ctx: typer.Context,
+    email: Annotated[str, typer.Argument(help="The user's e-mail.")],
+    password_stdin: Annotated[
+        bool,
+        typer.Option("--password-stdin", help="Read the password from stdin."),
+    ] = False,
+) -> None:
+    """Set the password a user signs in with (asked for unless --password-stdin)."""
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    with transaction(workspace_of(ctx).engine) as session:
+        set_password(session, email, password)
+    typer.echo(f"password set for {email}")
 
 
 @users_app.command("list")

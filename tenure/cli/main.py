@@ -85,6 +85,7 @@ def _register_commands() -> None:
     from tenure.cli.notes import notes_app
     from tenure.cli.onboarding import onboarding_app
     from tenure.cli.serve import serve
+    from tenure.cli.tokens import tokens_app
 
     app.add_typer(users_app, name="users")
     app.add_typer(assignment_app, name="assignment")
@@ -101,6 +102,7 @@ def _register_commands() -> None:
     app.add_typer(events_app, name="events")
     app.add_typer(activity_app, name="activity")
     app.add_typer(jobs_app, name="jobs")
+    app.add_typer(tokens_app, name="tokens")
 
 
 _register_commands()

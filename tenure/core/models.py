@@ -1,6 +1,6 @@
 """Imports every table module so that `Base.metadata` knows the whole store."""
 
-from tenure.accounts import assignment_models
+from tenure.accounts import access_models, assignment_models
 from tenure.accounts import models as accounts_models
 from tenure.activity import models as activity_models
 from tenure.alerts import models as alerts_models
@@ -11,6 +11,7 @@ from tenure.surveys import models as surveys_models
 
 __all__ = [
     "Base",
+    "access_models",
     "accounts_models",
     "activity_models",
     "alerts_models",

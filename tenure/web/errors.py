@@ -1,11 +1,24 @@
-"""One JSON error shape for every failure the API reports."""
+"""One JSON error shape for every failure the API reports; pages get an HTML page."""
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException
 
 from tenure.core.errors import InvalidInput, NotFound, TenureError
+
+
+class NotSignedIn(TenureError):
+    """The request carries no live session or API token."""
+
+
+class NotAllowed(TenureError, PermissionError):
+    """The signed-in user's role does not allow the action."""
+
+
+class CsrfRejected(NotAllowed):
+    """A form or request arrived without this session's CSRF token."""
 
 
 def _error(status: int, code: str, message: str, **extra: object) -> JSONResponse:
@@ -15,6 +28,12 @@ def _error(status: int, code: str, message: str, **extra: object) -> JSONRespons
 
 
 def _status_of(exc: TenureError) -> tuple[int, str]:
+    if isinstance(exc, NotSignedIn):
+        return 401, "not_signed_in"
+    if isinstance(exc, CsrfRejected):
+        return 403, "csrf_rejected"
+    if isinstance(exc, NotAllowed):
+        return 403, "not_allowed"
     if isinstance(exc, NotFound):
         return 404, "not_found"
     if isinstance(exc, InvalidInput):
@@ -22,18 +41,40 @@ def _status_of(exc: TenureError) -> tuple[int, str]:
     return 400, "bad_request"
 
 
-async def _on_tenure_error(_request: Request, exc: Exception) -> JSONResponse:
+def _is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def _page(request: Request, status: int, message: str) -> Response:
+    templates: Jinja2Templates = request.app.state.templates
+    return templates.TemplateResponse(
+        request,
+        "error.html",
+        {"status": status, "message": message, "user": None},
+        status_code=status,
+    )
+
+
+async def _on_tenure_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, TenureError)
     status, code = _status_of(exc)
-    return _error(status, code, str(exc))
+    if _is_api(request):
+        return _error(status, code, str(exc))
+    if isinstance(exc, NotSignedIn):
+        return RedirectResponse("/login", status_code=303)
+    return _page(request, status, str(exc))
 
 
-async def _on_http_error(_request: Request, exc: Exception) -> JSONResponse:
+async def _on_http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
+    if not _is_api(request) and exc.status_code == 404:
+        return _page(request, 404, "There is no page at this address.")
+    if not _is_api(request) and isinstance(exc.detail, str):
+        return HTMLResponse(exc.detail, status_code=exc.status_code)
     return _error(exc.status_code, "http_error", str(exc.detail))
 
 
-async def _on_validation_error(_request: Request, exc: Exception) -> JSONResponse:
+async def _on_validation_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
     problems = [
         {"field": ".".join(str(part) for part in error["loc"]), "reason": error["msg"]}
@@ -41,6 +82,8 @@ async def _on_validation_error(_request: Request, exc: Exception) -> JSONRespons
     ]
     first = problems[0] if problems else {"field": "", "reason": "invalid request"}
     message = f"{first['field']}: {first['reason']}"
+    if not _is_api(request):
+        return _page(request, 422, message)
     return _error(422, "invalid_request", message, problems=problems)
 
 

@@ -1,0 +1,172 @@
+"""What the accounts list, the account page and the book of business show."""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any, Literal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tenure.accounts.assignment_history import assignment_history
+from tenure.accounts.models import Account, Contact, Ticket, User
+from tenure.accounts.notes import NoteView, list_notes
+from tenure.accounts.onboarding import MilestoneStatus, onboarding_statuses
+from tenure.accounts.service import get_account_or_raise
+from tenure.surveys.models import SurveyResponse
+from tenure.web.portfolio import ArrChange, Portfolio
+
+SortKey = Literal["name", "arr", "renewal", "segment", "csm"]
+SORT_KEYS: tuple[SortKey, ...] = ("name", "arr", "renewal", "segment", "csm")
+MAX_PER_PAGE = 100
+
+
+@dataclass(frozen=True)
+class AccountFilter:
+    """Search, filters, order and page of the accounts list."""
+
+    q: str | None = None
+    csm_id: str | None = None
+    segment: str | None = None
+    renewal_within_days: int | None = None
+    sort: SortKey = "name"
+    descending: bool = False
+    page: int = 1
+    per_page: int = 25
+
+
+@dataclass(frozen=True)
+class AccountRow:
+    id: str
+    name: str
+    segment: str | None
+    plan: str | None
+    csm_id: str | None
+    csm_name: str | None
+    arr_cents: int
+    next_renewal_on: date | None
+
+
+@dataclass(frozen=True)
+class AccountPage:
+    rows: list[AccountRow]
+    total: int
+    page: int
+    pages: int
+
+
+def _matches(row: AccountRow, wanted: AccountFilter, as_of: date) -> bool:
+    if wanted.q:
+        needle = wanted.q.casefold()
+        if needle not in row.name.casefold() and needle not in row.id.casefold():
+            return False
+    if wanted.csm_id and row.csm_id != wanted.csm_id:
+        return False
+    if wanted.segment and row.segment != wanted.segment:
+        return False
+    if wanted.renewal_within_days is not None:
+        limit = as_of + timedelta(days=wanted.renewal_within_days)
+        return row.next_renewal_on is not None and row.next_renewal_on <= limit
+    return True
+
+
+def _sort_key(sort: SortKey) -> Any:
+    keys = {
+        "name": lambda r: (r.name.casefold(), r.id),
+        "arr": lambda r: (r.arr_cents, r.id),
+        "renewal": lambda r: (r.next_renewal_on or date.max, r.id),
+        "segment": lambda r: (r.segment or "", r.name.casefold()),
+        "csm": lambda r: ((r.csm_name or "").casefold(), r.name.casefold()),
+    }
+    return keys[sort]
+
+
+def account_rows(session: Session, portfolio: Portfolio) -> list[AccountRow]:
+    """Every account with its CSM, ARR today and next renewal."""
+    names = {u.id: u.name for u in session.scalars(select(User))}
+    upcoming = portfolio.next_renewals()
+    return [
+        AccountRow(
+            id=a.id,
+            name=a.name,
+            segment=a.segment,
+            plan=a.plan,
+            csm_id=a.csm_id,
+            csm_name=names.get(a.csm_id) if a.csm_id else None,
+            arr_cents=portfolio.arr_cents(a.id),
+            next_renewal_on=upcoming.get(a.id),
+        )
+        for a in session.scalars(select(Account))
+    ]
+
+
+def list_account_page(
+    session: Session, portfolio: Portfolio, wanted: AccountFilter
+) -> AccountPage:
+    """One page of the filtered, sorted accounts."""
+    rows = [
+        r
+        for r in account_rows(session, portfolio)
+        if _matches(r, wanted, portfolio.as_of)
+    ]
+    rows.sort(key=_sort_key(wanted.sort), reverse=wanted.descending)
+    per_page = max(1, min(wanted.per_page, MAX_PER_PAGE))
+    pages = max(1, -(-len(rows) // per_page))
+    page = max(1, min(wanted.page, pages))
+    start = (page - 1) * per_page
+    return AccountPage(rows[start : start + per_page], len(rows), page, pages)
+
+
+@dataclass
+class Account360:
+    """Everything about one account, for its page and the API."""
+
+    account: Account
+    csm: User | None
+    arr_cents: int
+    seats: int
+    next_renewal_on: date | None
+    times_renewed: int
+    arr_history: list[ArrChange]
+    contract_lines: list[Any]
+    contacts: list[Contact]
+    tickets: list[Ticket]
+    responses: list[SurveyResponse]
+    notes: list[NoteView]
+    assignments: list[Any]
+    milestones: list[MilestoneStatus]
+    authors: dict[str, str] = field(default_factory=dict)
+
+
+def _rows_of(session: Session, model: Any, account_id: str, order: Any) -> list[Any]:
+    query = select(model).where(model.account_id == account_id).order_by(order)
+    return list(session.scalars(query))
+
+
+def account_360(session: Session, portfolio: Portfolio, account_id: str) -> Account360:
+    """The account page's data; raises AccountNotFound for an unknown id."""
+    detail = get_account_or_raise(session, account_id)
+    as_of = portfolio.as_of
+    active = [
+        line
+        for line in detail.contract_lines
+        if line.starts_on <= as_of and (line.ends_on is None or as_of < line.ends_on)
+    ]
+    return Account360(
+        account=detail.account,
+        csm=detail.csm,
+        arr_cents=portfolio.arr_cents(account_id),
+        seats=sum(line.quantity or 0 for line in active if line.kind == "paid"),
+        next_renewal_on=portfolio.next_renewals().get(account_id),
+        times_renewed=portfolio.times_renewed(account_id),
+        arr_history=portfolio.arr_history(account_id),
+        contract_lines=detail.contract_lines,
+        contacts=_rows_of(session, Contact, account_id, Contact.name),
+        tickets=_rows_of(session, Ticket, account_id, Ticket.opened_at.desc()),
+        responses=_rows_of(
+            session, SurveyResponse, account_id, SurveyResponse.responded_at.desc()
+        ),
+        notes=list_notes(session, account_id=account_id),
+        assignments=assignment_history(session, account_id),
+        milestones=onboarding_statuses(session, account_ids=[account_id]),
+        authors={u.id: u.name for u in session.scalars(select(User))},
+    )

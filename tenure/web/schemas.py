@@ -1,0 +1,106 @@
+"""JSON shapes of the API (money in major units of the reporting currency)."""
+
+from datetime import date, datetime
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+
+class ErrorBody(BaseModel):
+    code: str = Field(description="A stable machine-readable code.")
+    message: str = Field(description="One sentence saying what was wrong.")
+
+
+class ErrorOut(BaseModel):
+    error: ErrorBody
+
+
+class AccountSummary(BaseModel):
+    id: str
+    name: str
+    segment: str | None
+    plan: str | None
+    csm_id: str | None
+    csm_name: str | None
+    arr: float = Field(description="ARR on as_of, reporting currency.")
+    next_renewal_on: date | None
+
+
+class AccountList(BaseModel):
+    items: list[AccountSummary]
+    total: int = Field(description="Accounts matching the filters, all pages.")
+    page: int
+    pages: int
+    currency: str
+
+
+class ArrChangeOut(BaseModel):
+    on: date
+    kind: str
+    arr_before: float
+    arr_after: float
+
+
+class ContractLineOut(BaseModel):
+    id: str
+    product: str | None
+    kind: str
+    starts_on: date
+    ends_on: date | None
+    interval: str
+    interval_count: int
+    amount_cents: int
+    currency: str
+    quantity: int | None
+
+
+class NoteOut(BaseModel):
+    id: str
+    account_id: str
+    author_id: str | None
+    kind: str
+    occurred_at: datetime
+    text: str
+    tags: list[str]
+
+
+class AccountDetailOut(BaseModel):
+    account: AccountSummary
+    industry: str | None
+    country: str | None
+    seats: int
+    times_renewed: int
+    arr_history: list[ArrChangeOut]
+    contract_lines: list[ContractLineOut]
+    notes: list[NoteOut]
+
+
+class NoteIn(BaseModel):
+    text: str = Field(min_length=1, max_length=20000, description="What happened.")
+    kind: str = Field(default="note", description="call, meeting, email or note.")
+    occurred_at: datetime | None = Field(
+        default=None, description="When it happened; now when left out."
+    )
+
+
+class MetricOut(BaseModel):
+    metric: str
+    label: str
+    unit: str
+    period: str
+    slice: str | None
+    value: float | None = Field(description="null exactly when undefined.")
+    numerator: float | None
+    denominator: float | None
+    reason: str | None = Field(description="Why the value is null, when it is.")
+    parts: dict[str, Any]
+    rows: list[dict[str, Any]] | None = None
+
+
+class RenewalOut(BaseModel):
+    account_id: str
+    line_id: str | None
+    due_on: date
+    arr_before_cents: int
+    currency: str
+    source: str

@@ -1,0 +1,114 @@
+"""Real headless Chromium against the loopback server (Debian's chromium package)."""
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.web.conftest import PASSWORD
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SCRIPT_NOTE = "<script>window.pwned = true</script> Called about renewal"
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    if not CHROMIUM.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{CHROMIUM} is missing; .ci/run installs Debian's chromium")
+        pytest.skip(f"{CHROMIUM} is missing; install it with apt-get install chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS
+        )
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser, demo_site):
+    context = browser.new_context(base_url=demo_site.url)
+    opened = context.new_page()
+    yield opened
+    context.close()
+
+
+def _sign_in(page, email: str) -> None:
+    page.goto("/login")
+    page.fill("input[name=email]", email)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/")
+
+
+def test_a_csm_signs_in_drills_down_adds_a_note_and_signs_out(page, demo_site):
+    _sign_in(page, demo_site.csm_email)
+    page.goto("/?period=2026&grain=quarter")
+    assert page.locator("article.metric").count() >= 10
+    assert page.locator("article.metric .chart canvas").count() >= 1
+
+    page.locator("article.metric a.figure").first.click()
+    page.wait_for_url("**/metrics/**")
+    assert page.locator("h1").inner_text().startswith("ARR")
+
+    page.goto(f"/accounts/{demo_site.account_id}")
+    page.fill("textarea[name=text]", SCRIPT_NOTE)
+    page.click("form.note-form button[type=submit]")
+    note = page.locator(".note-text", has_text="Called about renewal")
+    note.wait_for()
+    assert note.first.inner_text() == SCRIPT_NOTE
+    assert page.evaluate("window.pwned === undefined")
+
+    page.reload()
+    assert page.locator(".note-text").first.inner_text() == SCRIPT_NOTE
+    assert page.evaluate("window.pwned === undefined")
+
+    page.click("text=Sign out")
+    page.wait_for_url("**/login")
+    page.goto("/accounts")
+    assert page.url.endswith("/login")
+
+
+def test_a_viewers_note_is_refused(page, demo_site):
+    _sign_in(page, demo_site.viewer_email)
+    page.goto(f"/accounts/{demo_site.account_id}")
+    assert page.locator("form.note-form").count() == 0
+    status = page.evaluate(
+        """async (path) => {
+            const token = document.querySelector("input[name=csrf_token]").value;
+            const body = new URLSearchParams({text: "sneaky", csrf_token: token});
+            const response = await fetch(path, {method: "POST", body});
+            return response.status;
+        }""",
+        f"/accounts/{demo_site.account_id}/notes",
+    )
+    assert status == 403
+    page.reload()
+    assert page.locator(".note-text", has_text="sneaky").count() == 0
+
+
+def test_the_accounts_search_narrows_the_list_in_place(page, demo_site):
+    _sign_in(page, demo_site.admin_email)
+    page.goto("/accounts")
+    before = page.locator("table.data tbody tr").count()
+    page.fill("input[name=q]", demo_site.account_id)
+    page.wait_for_function(
+        "document.querySelectorAll('table.data tbody tr').length === 1"
+    )
+    assert f"q={demo_site.account_id}" in page.url
+    assert page.locator("main").count() == 1
+    assert page.locator("table.data tbody tr").count() == 1 < before
