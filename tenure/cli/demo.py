@@ -18,7 +18,7 @@ from tenure.demo.generator import (
     GeneratedCompany,
     generate_company,
 )
-from tenure.demo.pipeline import run_demo
+from tenure.demo.pipeline import DEMO_PASSWORD, run_demo
 
 demo_app = typer.Typer(
     name="demo",
@@ -93,8 +93,12 @@ def demo(
             now=datetime.now(UTC),
             on_progress=bar.update,
         )
-    print_summary(run, Console())
+    console = Console()
+    print_summary(run, console)
     if serve:
+        console.print(
+            f"Sign in as {run.sign_in_email} with the password {DEMO_PASSWORD!r}."
+        )
         serve_workspace(run.workspace, host="127.0.0.1", port=port)
 
 

@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 import structlog
 from sqlalchemy import func, select
 
+from tenure.accounts.access import set_password
 from tenure.accounts.models import User
 from tenure.activity.store import EventStore
 from tenure.alerts.models import Alert
@@ -29,6 +30,9 @@ log = structlog.get_logger()
 
 # Marks a home folder as made by the demo, so a re-run may replace it.
 DEMO_MARKER = ".tenure-demo"
+# The demo's leader signs in with this password; it guards a local demo only.
+DEMO_PASSWORD = "tenure-demo"
+DEMO_SIGN_IN_USER = "u-lead"
 
 SUMMARY_METRICS = (
     "arr_snapshot",
@@ -54,6 +58,7 @@ class DemoRun:
     results: list[MetricResult]
     health_bands: dict[str, int]
     open_alerts_by_csm: dict[str, int]
+    sign_in_email: str
 
 
 def last_whole_quarters(end_on: date, count: int) -> list[Period]:
@@ -117,8 +122,21 @@ def run_demo(
         for result in service.compute(SUMMARY_METRICS, quarter)
     ]
     bands, alerts = score_and_alert(workspace, as_of=end_on)
+    email = enable_sign_in(workspace)
     log.info("demo.finished", accounts=accounts, seed=seed, quarters=len(quarters))
-    return DemoRun(workspace, company, report, quarters, results, bands, alerts)
+    return DemoRun(workspace, company, report, quarters, results, bands, alerts, email)
+
+
+def enable_sign_in(workspace: Workspace) -> str:
+    """Give the demo's CS leader the demo password; return their e-mail."""
+    with transaction(workspace.engine) as session:
+        leader = session.get(User, DEMO_SIGN_IN_USER)
+        if leader is None:
+            raise ConfigurationError(
+                f"the demo company has no user {DEMO_SIGN_IN_USER}; regenerate it"
+            )
+        set_password(session, leader.email, DEMO_PASSWORD)
+        return leader.email
 
 
 def score_and_alert(

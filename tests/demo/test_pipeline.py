@@ -93,3 +93,13 @@ def test_every_live_account_is_scored_and_alerts_have_a_csm(demo_run):
     assert sum(demo_run.health_bands.values()) > 0
     assert set(demo_run.health_bands) <= {"red", "yellow", "green"}
     assert "(no CSM)" not in demo_run.open_alerts_by_csm
+
+
+def test_the_demo_leader_can_sign_in_with_the_demo_password(demo_run):
+    from tenure.accounts.access import authenticate
+    from tenure.core.db import make_session_factory
+    from tenure.demo.pipeline import DEMO_PASSWORD
+
+    with make_session_factory(demo_run.workspace.engine)() as session:
+        user = authenticate(session, demo_run.sign_in_email, DEMO_PASSWORD)
+    assert user is not None and user.role == "leader"
