@@ -159,3 +159,21 @@ def test_log_level_is_accepted_in_any_case(tmp_path):
     result = _tenure("--home", str(tmp_path), "--log-level", "info", "init")
 
     assert result.returncode == 0, result.stderr
+
+
+def test_metric_option_out_of_range_is_one_error_line(tmp_path):
+    assert _tenure("--home", str(tmp_path), "init").returncode == 0
+
+    result = _tenure(
+        "--home",
+        str(tmp_path),
+        "metrics",
+        "--period",
+        "2024",
+        "--option",
+        "grace_days=-1",
+    )
+
+    assert _one_error(result) == (
+        "error: option grace_days=-1 must be between 0 and 3650"
+    )
