@@ -1,11 +1,13 @@
 """The `tenure` command: global options, sub-commands and the one error catch."""
 
 import sys
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from pydantic import ValidationError
+from sqlalchemy.exc import DatabaseError
 
 from tenure import __version__
 from tenure.cli.context import CliState, settings_of
@@ -21,6 +23,13 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
+
+
+class LogLevel(StrEnum):
+    DEBUG = "DEBUG"
+    INFO = "INFO"
+    WARNING = "WARNING"
+    ERROR = "ERROR"
 
 
 def _version(value: bool) -> None:
@@ -40,15 +49,16 @@ def main(
         ),
     ] = None,
     log_level: Annotated[
-        str, typer.Option("--log-level", help="DEBUG, INFO, WARNING or ERROR.")
-    ] = "WARNING",
+        LogLevel,
+        typer.Option("--log-level", case_sensitive=False, help="How much to log."),
+    ] = LogLevel.WARNING,
     version: Annotated[
         bool,
         typer.Option("--version", callback=_version, is_eager=True, help="Show it."),
     ] = False,
 ) -> None:
     """Tenure: customer success for B2B SaaS companies."""
-    configure_logging(level=log_level)
+    configure_logging(level=log_level.value)
     overrides = {"home": home} if home is not None else {}
     try:
         settings = Settings(**overrides)  # type: ignore[arg-type]
@@ -109,12 +119,28 @@ _register_commands()
 
 
 def run() -> None:
-    """Entry point: run the app and turn every Tenure error into one line."""
+    """Entry point: run the app and turn every expected failure into one line."""
     try:
         app()
     except TenureError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        sys.exit(1)
+        _fail(str(exc))
+    except DatabaseError as exc:
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc)
+        _fail(
+            f"the database refused the command ({reason}); check that it is "
+            "reachable, then run `tenure init` to bring it up to date"
+        )
+    except OSError as exc:
+        where = f" at {exc.filename}" if exc.filename else ""
+        _fail(
+            f"the operating system refused{where} ({exc.strerror or exc}); check "
+            "the path, free space and permissions"
+        )
+
+
+def _fail(message: str) -> None:
+    typer.echo(f"error: {message}", err=True)
+    sys.exit(1)
 
 
 if __name__ == "__main__":

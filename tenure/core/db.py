@@ -1,11 +1,16 @@
 """Database engine, sessions and the declarative base of the operational store."""
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import Engine, MetaData, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+
+from tenure.core.errors import ConfigurationError
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -26,11 +31,42 @@ def _enable_sqlite_foreign_keys(dbapi_connection: object, _record: object) -> No
     cursor.close()
 
 
+_PASSWORD = re.compile(r"(//[^:/@]*:)[^@]*@")
+
+
+def shown_url(url: str) -> str:
+    """The URL as it may appear in a message or a log: the password hidden."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return _PASSWORD.sub(r"\1***@", url)
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The database file of a SQLite URL; None for other databases and memory."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return None
+    database = parsed.database
+    if parsed.get_backend_name() != "sqlite" or not database or database == ":memory:":
+        return None
+    return Path(database)
+
+
 def make_engine(url: str) -> Engine:
     """Create an engine; SQLite files get their folder and enforced foreign keys."""
+    given = url
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
-    engine = create_engine(url)
+    try:
+        engine = create_engine(url)
+    except (ArgumentError, NoSuchModuleError, ImportError) as exc:
+        raise ConfigurationError(
+            f"the database URL {shown_url(given)} is not supported; use "
+            "postgresql://USER:PASSWORD@HOST/DATABASE, or leave "
+            "TENURE_DATABASE_URL unset for a SQLite file in the home folder"
+        ) from exc
     if engine.dialect.name == "sqlite":
         database = engine.url.database
         if database and database != ":memory:":

@@ -9,12 +9,14 @@ from typing import Any
 
 from tenure.core.errors import InvalidInput
 from tenure.core.money import validate_currency
+from tenure.core.time import InvalidPeriod, parse_period
 from tenure.ingest.schema import FieldSpec
 
 MAX_TEXT_CHARS = 10_000
 # Larger than any 64-bit column; checked before building a Python int.
 _MAX_INTEGER_DIGITS = 20
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_CALENDAR_PERIOD = re.compile(r"^\d{4}(-\d{2}|-[Qq][1-4])?$")
 _FORMULA_STARTS = ("=", "+", "-", "@")
 
 
@@ -42,6 +44,8 @@ def coerce(spec: FieldSpec, value: Any) -> Any:
         raise CellInvalid(f"{spec.name} must be {spec.minimum} or more")
     if spec.maximum is not None and typed > spec.maximum:
         raise CellInvalid(f"{spec.name} must be {spec.maximum} or less")
+    if spec.is_positive and typed <= 0:
+        raise CellInvalid(f"{spec.name} must be above 0")
     return typed
 
 
@@ -147,6 +151,18 @@ def _instant(value: Any) -> datetime:
         raise CellInvalid("the instant is out of range") from exc
 
 
+def _period(value: Any) -> str:
+    text = _text(value)
+    try:
+        if not _CALENDAR_PERIOD.match(text):
+            raise InvalidPeriod(text)
+        return parse_period(text).label
+    except InvalidPeriod as exc:
+        raise CellInvalid(
+            "expected a month, quarter or year such as 2024-01, 2024-Q1 or 2024"
+        ) from exc
+
+
 def _currency(value: Any) -> str:
     try:
         return validate_currency(str(value))
@@ -175,4 +191,5 @@ _COERCERS: dict[str, Callable[[Any], Any]] = {
     "instant": _instant,
     "currency": _currency,
     "json": _json,
+    "period": _period,
 }

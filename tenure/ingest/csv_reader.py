@@ -13,6 +13,7 @@ from tenure.ingest.table import Problem, SourceRow, SourceTable
 
 _DELIMITERS = (",", ";", "\t", "|")
 _BOM = b"\xef\xbb\xbf"
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 # Large enough that an oversized cell reaches validation, which names it.
 _FIELD_LIMIT = 16 * 1024 * 1024
 
@@ -39,6 +40,15 @@ def _invalid_byte_offsets(data: bytes) -> list[int]:
 def _has_escaped_bytes(text: str) -> int:
     """How many undecodable bytes (escaped as surrogates) the text holds."""
     return sum(1 for char in text if "\udc80" <= char <= "\udcff")
+
+
+def _is_other_encoding(data: bytes, first_line: str) -> bool:
+    """UTF-16 (with or without a byte-order mark) or a header with invalid UTF-8."""
+    return (
+        data.startswith(_UTF16_BOMS)
+        or b"\x00" in data[:4096]
+        or _has_escaped_bytes(first_line) > 0
+    )
 
 
 def table_stem(path: Path) -> str:
@@ -83,6 +93,18 @@ def read_csv(path: Path, *, name: str | None = None) -> SourceTable:
     bad_offsets = _invalid_byte_offsets(data[offset:])
     text = data[offset:].decode("utf-8", errors="surrogateescape")
     first_line = text.split("\n", 1)[0]
+    if _is_other_encoding(data, first_line):
+        table.problems.append(
+            Problem(
+                path.name,
+                None,
+                None,
+                None,
+                "the file is not UTF-8 text (its header cannot be read, as with "
+                "UTF-16 or Latin-1); save it as UTF-8 (CSV UTF-8 in a spreadsheet)",
+            )
+        )
+        return table
     csv.field_size_limit(_FIELD_LIMIT)
     reader = csv.reader(
         io.StringIO(text, newline=""), delimiter=sniff_delimiter(first_line)

@@ -19,7 +19,15 @@ from tenure.revenue.models import (
 from tenure.surveys.models import SURVEY_KINDS
 
 FieldType = Literal[
-    "text", "integer", "decimal", "boolean", "date", "instant", "currency", "json"
+    "text",
+    "integer",
+    "decimal",
+    "boolean",
+    "date",
+    "instant",
+    "currency",
+    "json",
+    "period",
 ]
 
 EVENTS = "events"
@@ -35,6 +43,8 @@ class FieldSpec:
     minimum: int | None = None
     maximum: int | None = None
     pattern: str | None = None
+    # True where zero is not a usable value either (an exchange rate).
+    is_positive: bool = False
 
 
 @dataclass(frozen=True)
@@ -242,7 +252,7 @@ ENTITIES: dict[str, EntitySpec] = {
                 _f("currency", "currency", is_required=True),
                 _f("quote_currency", "currency", is_required=True),
                 _f("rate_on", "date", is_required=True),
-                _f("rate", "decimal", is_required=True, minimum=0),
+                _f("rate", "decimal", is_required=True, is_positive=True),
             ),
             key=("currency", "quote_currency", "rate_on"),
         ),
@@ -250,7 +260,7 @@ ENTITIES: dict[str, EntitySpec] = {
             "costs",
             (
                 _ID,
-                _f("period", is_required=True, pattern=r"^\d{4}(-\d{2}|-Q[1-4])?$"),
+                _f("period", "period", is_required=True),
                 _f("category", is_required=True, choices=COST_CATEGORIES),
                 _f("amount_cents", "integer", is_required=True, **_CENTS),
                 _f("currency", "currency"),

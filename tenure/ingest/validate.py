@@ -12,6 +12,18 @@ from tenure.ingest.cell import CellInvalid, coerce, is_blank
 from tenure.ingest.schema import ENTITIES, EntitySpec
 from tenure.ingest.table import EntityRow, EntityTable, PlanHistory, Problem
 
+# Dates outside these are typing slips, and break every metric computed over them.
+EARLIEST_DAY = date(1900, 1, 1)
+LATEST_DAY = date(2999, 12, 31)
+# Amounts in minor units (cents); ten trillion in a major unit is far beyond any
+# contract and keeps sums well inside 64 bits.
+MAX_CENTS = 10**15
+_OPEN_ENDED = {
+    "contract_lines": "open-ended line",
+    "discounts": "open-ended discount",
+    "pauses": "open-ended pause",
+}
+
 # entity, candidate ids -> the ids among them that the store already holds
 KnownIds = Callable[[str, set[str]], set[str]]
 
@@ -78,6 +90,7 @@ def validate_tables(
         _apply_plan_histories(entity_rows)
         _check_spans(spec, entity_rows)
         _check_duplicates(spec, entity_rows)
+    _check_parent_cycles(rows.get("accounts", []))
     _check_references(rows, known_ids=known_ids, skip_invalid=skip_invalid)
     problems = list(file_problems)
     for entity, entity_rows in rows.items():
@@ -129,7 +142,43 @@ def _type_row(spec: EntitySpec, table: EntityTable, row: EntityRow) -> TypedRow:
             typed.reject(name, value, str(exc))
             continue
         _check_store_limits(spec, typed, name, value)
+        _check_calendar_range(spec, typed, name, value)
+        _check_amount(typed, name, value)
     return typed
+
+
+def _check_calendar_range(
+    spec: EntitySpec, typed: TypedRow, name: str, value: Any
+) -> None:
+    """Dates and instants outside the years Tenure computes with are refused."""
+    typed_value = typed.values[name]
+    if isinstance(typed_value, datetime):
+        day = typed_value.date()
+    elif isinstance(typed_value, date):
+        day = typed_value
+    else:
+        return
+    if EARLIEST_DAY <= day <= LATEST_DAY:
+        return
+    reason = (
+        f"{name} is outside {EARLIEST_DAY.isoformat()}..{LATEST_DAY.isoformat()}, "
+        "the dates Tenure accepts; correct the year"
+    )
+    if name == "ends_on":
+        what = _OPEN_ENDED.get(spec.name, "open-ended row")
+        reason += f", or leave the cell empty for an {what}"
+    typed.reject(name, value, reason)
+
+
+def _check_amount(typed: TypedRow, name: str, value: Any) -> None:
+    amount = typed.values[name]
+    if name.endswith("_cents") and isinstance(amount, int) and amount > MAX_CENTS:
+        typed.reject(
+            name,
+            value,
+            f"{name} is above the largest amount Tenure accepts ({MAX_CENTS:,} "
+            "minor units); check that the column holds cents, not a larger unit",
+        )
 
 
 def _check_store_limits(
@@ -237,6 +286,48 @@ def _check_duplicates(spec: EntitySpec, rows: list[TypedRow]) -> None:
                     f"duplicate {'/'.join(fields)} {shown}: also in "
                     f"{earlier.row.file} row {earlier.row.number}; keep one of them",
                 )
+
+
+def _check_parent_cycles(accounts: list[TypedRow]) -> None:
+    """An account may not be its own parent, directly or through other accounts."""
+    # TODO: only parents within one import are followed — a cycle closed through
+    # accounts already in the store is refused by the database instead.
+    parents = {
+        typed.values.get("id"): typed.values.get("parent_id")
+        for typed in accounts
+        if typed.is_valid
+    }
+    for typed in accounts:
+        account_id = typed.values.get("id")
+        parent_id = typed.values.get("parent_id")
+        if not typed.is_valid or parent_id is None:
+            continue
+        if parent_id == account_id:
+            typed.reject(
+                "parent_id",
+                parent_id,
+                f"account {account_id!r} names itself as its parent; clear "
+                "parent_id or name another account",
+            )
+            continue
+        trail = _parent_trail(parents, account_id)
+        if trail:
+            typed.reject(
+                "parent_id",
+                parent_id,
+                f"the parents of account {account_id!r} form a cycle "
+                f"({' -> '.join(trail)}); clear parent_id on one of them",
+            )
+
+
+def _parent_trail(parents: dict[Any, Any], start: Any) -> list[str]:
+    """The ids from `start` back to itself when its parents loop, else empty."""
+    trail = [start]
+    current = parents.get(start)
+    while current is not None and current not in trail:
+        trail.append(current)
+        current = parents.get(current)
+    return [*trail, start] if current == start else []
 
 
 def _check_references(

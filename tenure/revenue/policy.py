@@ -1,5 +1,6 @@
 """The revenue and metric policies: every convention with a documented default."""
 
+import math
 from dataclasses import dataclass, fields, replace
 from datetime import date
 from typing import Any, Literal, get_args
@@ -20,6 +21,9 @@ ArrPerCsmNumerator = Literal["total", "book"]
 PaidToFree = Literal["churn", "active"]
 FxBasis = Literal["period_start", "period_end"]
 RenewalSource = Literal["auto", "imported", "derived"]
+
+_MAX_GRACE_DAYS = 3650
+_MAX_NPS_ROUND = 6
 
 
 @dataclass(frozen=True)
@@ -62,7 +66,7 @@ class MetricOptions:
         return updated
 
     def check(self) -> None:
-        """Refuse a time zone, currency or date Tenure cannot use."""
+        """Refuse a time zone, currency, date or number Tenure cannot use."""
         try:
             ZoneInfo(self.timezone)
         except (ZoneInfoNotFoundError, ValueError) as exc:
@@ -78,6 +82,34 @@ class MetricOptions:
                 raise InvalidInput(
                     f"option as_of={self.as_of!r} is not a date; write YYYY-MM-DD"
                 ) from exc
+        self._check_numbers()
+
+    def _check_numbers(self) -> None:
+        if not _is_positive(self.days_per_year):
+            raise InvalidInput(
+                f"option days_per_year={self.days_per_year!r} must be a finite number "
+                "above 0; use 365 or 365.25"
+            )
+        cap = self.lifetime_cap_years
+        if cap is not None and not _is_positive(cap):
+            raise InvalidInput(
+                f"option lifetime_cap_years={cap!r} must be a finite number above 0; "
+                "leave it empty for no cap"
+            )
+        if not 0 <= self.grace_days <= _MAX_GRACE_DAYS:
+            raise InvalidInput(
+                f"option grace_days={self.grace_days!r} must be between 0 and "
+                f"{_MAX_GRACE_DAYS}"
+            )
+        if not 0 <= self.nps_round <= _MAX_NPS_ROUND:
+            raise InvalidInput(
+                f"option nps_round={self.nps_round!r} must be between 0 and "
+                f"{_MAX_NPS_ROUND} decimals"
+            )
+
+
+def _is_positive(number: float) -> bool:
+    return math.isfinite(number) and number > 0
 
 
 def _coerce(name: str, raw: Any, annotation: Any) -> Any:
