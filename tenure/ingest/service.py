@@ -230,14 +230,17 @@ def _write_problems(report: ImportReport) -> None:
     lines = [f"error: {problem.describe()}" for problem in report.problems]
     lines += [f"warning: {problem.describe()}" for problem in report.warnings]
     (report.report_dir / "problems.txt").write_text(
-        "\n".join(lines) + ("\n" if lines else ""), encoding="utf-8"
+        "\n".join(lines) + ("\n" if lines else ""),
+        encoding="utf-8",
+        errors="backslashreplace",
     )
 
 
 def _write_notices(report: ImportReport) -> None:
     if not report.notices:
         return
-    with (report.report_dir / "problems.txt").open("a", encoding="utf-8") as handle:
+    problems = report.report_dir / "problems.txt"
+    with problems.open("a", encoding="utf-8", errors="backslashreplace") as handle:
         handle.writelines(f"warning: {notice}\n" for notice in report.notices)
 
 
@@ -253,7 +256,9 @@ def _write_rejected(folder: Path, validation: Validation) -> Path:
         for typed in rows:
             sources[(typed.row.file, typed.row.number)] = typed.row.source
     path = folder / "rejected.csv"
-    with path.open("w", newline="", encoding="utf-8") as handle:
+    with path.open(
+        "w", newline="", encoding="utf-8", errors="backslashreplace"
+    ) as handle:
         writer = csv.writer(handle)
         writer.writerow(["file", "row", "reasons", "data"])
         for (file, row), texts in reasons.items():
