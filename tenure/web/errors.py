@@ -42,7 +42,8 @@ def _status_of(exc: TenureError) -> tuple[int, str]:
 
 
 def _is_api(request: Request) -> bool:
-    return request.url.path.startswith("/api/")
+    """The JSON API and the tracking API answer in JSON; pages answer in HTML."""
+    return request.url.path.startswith(("/api/", "/v1/"))
 
 
 def _page(request: Request, status: int, message: str) -> Response:

@@ -123,8 +123,8 @@ def _ravenstack_roster(session) -> None:
     The export has no segment, so the tier is the attribute the rule keys on.
     """
     make_csm(session, "csm-ent", capacity_accounts=160)
-    make_csm(session, "csm-a", capacity_accounts=175, capacity_arr_cents=300_000_000)
-    make_csm(session, "csm-b", capacity_accounts=175, capacity_arr_cents=300_000_000)
+    make_csm(session, "csm-a", capacity_accounts=175, capacity_arr_cents=500_000_000)
+    make_csm(session, "csm-b", capacity_accounts=175, capacity_arr_cents=500_000_000)
     add_rule(
         session,
         name="enterprise",
@@ -167,7 +167,7 @@ def test_ravenstack_import_gives_every_account_a_csm_within_capacity(
     assert books["csm-ent"] == sum(a.plan == "Enterprise" for a in accounts)
     assert books["csm-ent"] <= 160
     assert books["csm-a"] <= 175 and books["csm-b"] <= 175
-    assert book_arr["csm-a"] <= 300_000_000 and book_arr["csm-b"] <= 300_000_000
+    assert book_arr["csm-a"] <= 500_000_000 and book_arr["csm-b"] <= 500_000_000
     # Balanced by ARR: the two shared books end within one account's ARR.
     largest = max(arr.get(a.id, 0) for a in accounts if a.plan != "Enterprise")
     assert abs(book_arr["csm-a"] - book_arr["csm-b"]) <= largest

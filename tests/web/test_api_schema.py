@@ -37,11 +37,14 @@ def api_token(demo_site) -> str:
 
 
 def test_the_list_covers_every_documented_operation(client):
+    """Every JSON API operation is fuzzed; the Segment-compatible tracking API
+    under /v1 authenticates with write keys and has its own tests."""
     document = client.get("/api/openapi.json").json()
     documented = {
         (path, method.upper())
         for path, methods in document["paths"].items()
         for method in methods
+        if path.startswith("/api/")
     }
     assert documented == set(OPERATIONS)
 
