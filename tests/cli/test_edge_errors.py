@@ -1,15 +1,10 @@
 """Bad homes, databases and options end in one `error:` line, never a traceback."""
 
 import os
-import subprocess
-import sys
 
 import pytest
 
-SUPPORTED = (
-    "use postgresql://USER:PASSWORD@HOST/DATABASE, or leave TENURE_DATABASE_URL "
-    "unset for a SQLite file in the home folder"
-)
+from tests.cli.process import run_tenure
 
 
 def _tenure(*args, database_url=None):
@@ -17,13 +12,13 @@ def _tenure(*args, database_url=None):
     env.pop("TENURE_DATABASE_URL", None)
     if database_url is not None:
         env["TENURE_DATABASE_URL"] = database_url
-    return subprocess.run(
-        [sys.executable, "-m", "tenure.cli.main", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        check=False,
-    )
+    return run_tenure(*args, env=env)
+
+
+SUPPORTED = (
+    "use postgresql://USER:PASSWORD@HOST/DATABASE, or leave TENURE_DATABASE_URL "
+    "unset for a SQLite file in the home folder"
+)
 
 
 def _one_error(result):

@@ -1,22 +1,11 @@
-import subprocess
-import sys
-
 import pytest
 
-
-def _tenure(*args, env=None):
-    return subprocess.run(
-        [sys.executable, "-m", "tenure.cli.main", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        check=False,
-    )
+from tests.cli.process import run_tenure
 
 
 def test_init_then_init_again_reports_the_workspace(tmp_path):
-    first = _tenure("--home", str(tmp_path / "h"), "init")
-    second = _tenure("--home", str(tmp_path / "h"), "init")
+    first = run_tenure("--home", str(tmp_path / "h"), "init")
+    second = run_tenure("--home", str(tmp_path / "h"), "init")
     assert first.returncode == 0, first.stderr
     assert second.returncode == 0, second.stderr
     assert (tmp_path / "h" / "tenure.db").exists()
@@ -30,7 +19,7 @@ def test_invalid_setting_prints_one_error_line_and_exits_1(tmp_path, monkeypatch
         "TENURE_TIMEZONE": "Mars/Olympus",
         "TENURE_HOME": str(tmp_path),
     }
-    result = _tenure("init", env=env)
+    result = run_tenure("init", env=env)
     assert result.returncode == 1
     assert result.stderr.strip().splitlines() == [
         "error: setting TENURE_TIMEZONE is invalid: unknown time zone "
@@ -40,10 +29,10 @@ def test_invalid_setting_prints_one_error_line_and_exits_1(tmp_path, monkeypatch
 
 @pytest.mark.parametrize("args", [["bogus"], ["init", "--nope"]])
 def test_usage_errors_exit_2(args):
-    assert _tenure(*args).returncode == 2
+    assert run_tenure(*args).returncode == 2
 
 
 def test_help_lists_the_commands():
-    result = _tenure("--help")
+    result = run_tenure("--help")
     assert result.returncode == 0
     assert "init" in result.stdout

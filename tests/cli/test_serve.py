@@ -1,25 +1,12 @@
 """`tenure serve` refuses a port it cannot use before claiming to serve."""
 
-import os
 import socket
-import subprocess
-import sys
 
-
-def _tenure(*args):
-    env = {key: value for key, value in os.environ.items() if key != "TENURE_HOME"}
-    env.pop("TENURE_DATABASE_URL", None)
-    return subprocess.run(
-        [sys.executable, "-m", "tenure.cli.main", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        check=False,
-    )
+from tests.cli.process import run_tenure
 
 
 def test_port_outside_the_range_is_a_usage_error(tmp_path):
-    result = _tenure("--home", str(tmp_path), "serve", "--port", "99999")
+    result = run_tenure("--home", str(tmp_path), "serve", "--port", "99999")
 
     assert result.returncode == 2
     assert "Invalid value for '--port'" in result.stderr
@@ -28,13 +15,13 @@ def test_port_outside_the_range_is_a_usage_error(tmp_path):
 
 def test_busy_port_is_one_error_line(tmp_path):
     home = tmp_path / "home"
-    assert _tenure("--home", str(home), "init").returncode == 0
+    assert run_tenure("--home", str(home), "init").returncode == 0
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
 
-        result = _tenure("--home", str(home), "serve", "--port", str(port))
+        result = run_tenure("--home", str(home), "serve", "--port", str(port))
 
     assert result.returncode == 1
     assert result.stderr.strip().splitlines() == [
