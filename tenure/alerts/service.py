@@ -15,6 +15,8 @@ from tenure.alerts.errors import AlertRuleNotFound
 from tenure.alerts.expression import Condition, Value, parse_condition
 from tenure.alerts.models import LIVE_STATUSES, Alert, AlertEvent, AlertRule, AlertRun
 from tenure.alerts.values import KNOWN_VALUES, account_values
+from tenure.core.db import transaction
+from tenure.core.workspace import Workspace
 from tenure.health.inputs import load_health_inputs
 from tenure.health.service import load_scorecard, read_activity
 
@@ -186,3 +188,15 @@ def alerts_by_assignee(alerts: Sequence[Alert]) -> dict[str | None, list[Alert]]
     for alert in alerts:
         grouped[alert.assignee_id].append(alert)
     return dict(grouped)
+
+
+def run_alerts_job(workspace: Workspace, *, as_of: date) -> dict[str, int]:
+    """The `alerts` job: evaluate every active alert rule on `as_of`."""
+    store = EventStore(workspace.settings.event_store_path)
+    with transaction(workspace.engine) as session:
+        summary = run_alert_rules(session, as_of=as_of, store=store)
+    return {
+        "alerts_fired": len(summary.fired),
+        "alerts_resolved": len(summary.resolved),
+        "alerts_reopened": len(summary.reopened),
+    }

@@ -23,6 +23,8 @@ JobFunction = Callable[..., dict[str, int]]
 
 JOBS: dict[str, str] = {
     "rollups": "tenure.activity.rollups:run_rollups_job",
+    "health": "tenure.health.service:run_health_job",
+    "alerts": "tenure.alerts.service:run_alerts_job",
 }
 
 

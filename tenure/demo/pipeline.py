@@ -1,7 +1,6 @@
 """The demo end to end: generate a company, load it, and compute what a CS team sees."""
 
 import shutil
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -11,16 +10,15 @@ from sqlalchemy import func, select
 
 from tenure.accounts.access import set_password
 from tenure.accounts.models import User
-from tenure.activity.store import EventStore
 from tenure.alerts.models import Alert
-from tenure.alerts.service import run_alert_rules
 from tenure.core.db import make_session_factory, transaction
 from tenure.core.errors import ConfigurationError
+from tenure.core.jobs import run_job
 from tenure.core.settings import Settings
 from tenure.core.time import Period, parse_period
 from tenure.core.workspace import Workspace, init_workspace
 from tenure.demo.generator import GeneratedCompany, generate_company
-from tenure.health.service import compute_health_scores
+from tenure.health.models import HealthScore
 from tenure.ingest.service import ImportReport, import_path
 from tenure.metrics.result import MetricResult
 from tenure.metrics.service import MetricService
@@ -142,22 +140,26 @@ def enable_sign_in(workspace: Workspace) -> str:
 def score_and_alert(
     workspace: Workspace, *, as_of: date
 ) -> tuple[dict[str, int], dict[str, int]]:
-    """Score every account and run the alert rules on `as_of`.
+    """Run the daily jobs (rollups, health scores, alert rules) on `as_of`.
 
     Returns accounts per health band and open alerts per CSM name.
     """
-    store = EventStore(workspace.settings.event_store_path)
-    with transaction(workspace.engine) as session:
-        scores = compute_health_scores(session, as_of=as_of, store=store)
-        run_alert_rules(session, as_of=as_of, store=store)
-    bands = Counter(score.band for score in scores)
+    for job in ("rollups", "health", "alerts"):
+        run_job(job, workspace, as_of=as_of)
     with make_session_factory(workspace.engine)() as session:
-        rows = session.execute(
+        bands = session.execute(
+            select(HealthScore.band, func.count())
+            .where(HealthScore.as_of == as_of)
+            .group_by(HealthScore.band)
+        )
+        alerts = session.execute(
             select(User.name, func.count(Alert.id))
             .select_from(Alert)
             .outerjoin(User, User.id == Alert.assignee_id)
             .where(Alert.status == "open")
             .group_by(User.name)
         )
-        alerts = {name or "(no CSM)": count for name, count in rows}
-    return dict(bands), alerts
+        return (
+            {band: count for band, count in bands},
+            {name or "(no CSM)": count for name, count in alerts},
+        )

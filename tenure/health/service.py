@@ -1,6 +1,7 @@
 """Daily health scores: compute, keep as history, and explain against last week."""
 
 import time as clock
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -11,6 +12,8 @@ from sqlalchemy import and_, delete, func, select
 from sqlalchemy.orm import Session
 
 from tenure.activity.store import EventStore
+from tenure.core.db import transaction
+from tenure.core.workspace import Workspace
 from tenure.health.activity_inputs import ActivityInputs, account_activity_inputs
 from tenure.health.errors import ScorecardNotFound
 from tenure.health.inputs import HealthInputs, load_health_inputs
@@ -212,3 +215,15 @@ def latest_scores(
         .order_by(HealthScore.score, HealthScore.account_id)
     )
     return list(session.scalars(query))
+
+
+def run_health_job(workspace: Workspace, *, as_of: date) -> dict[str, int]:
+    """The `health` job: score every account on `as_of` and keep the scores."""
+    store = EventStore(workspace.settings.event_store_path)
+    with transaction(workspace.engine) as session:
+        scores = compute_health_scores(session, as_of=as_of, store=store)
+    bands = Counter(score.band for score in scores)
+    return {
+        "accounts_scored": len(scores),
+        **{f"band_{b}": n for b, n in bands.items()},
+    }

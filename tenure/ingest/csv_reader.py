@@ -107,18 +107,25 @@ def read_csv(path: Path, *, name: str | None = None) -> SourceTable:
         return table
     csv.field_size_limit(_FIELD_LIMIT)
     reader = csv.reader(
-        io.StringIO(text, newline=""), delimiter=sniff_delimiter(first_line)
+        io.StringIO(text, newline=""),
+        delimiter=sniff_delimiter(first_line),
+        strict=True,
     )
+    records: list[list[str]] = []
+    record_starts_on = 1
     try:
-        records = list(reader)
+        for record in reader:
+            records.append(record)
+            record_starts_on = reader.line_num + 1
     except csv.Error as exc:
         table.problems.append(
             Problem(
                 path.name,
-                reader.line_num,
+                record_starts_on,
                 None,
                 None,
-                f"the CSV cannot be parsed ({exc}); check quoting",
+                f"the CSV cannot be parsed from this line on ({exc}); close the "
+                "quote opened there or remove the stray quote",
             )
         )
         return table

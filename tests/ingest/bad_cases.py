@@ -121,6 +121,24 @@ CASES: dict[str, tuple[dict[str, str | bytes], str | None, list[str]]] = {
             "also in contract_lines.csv row 2; keep one of them"
         ],
     ),
+    "unclosed_quote": (
+        {"accounts.csv": 'id,name\na1,Alder\na3,"Gamma\na4,Delta\n'},
+        None,
+        [
+            "accounts.csv, row 3: the CSV cannot be parsed from this line on "
+            "(unexpected end of data); close the quote opened there or remove the "
+            "stray quote"
+        ],
+    ),
+    "text_after_a_closing_quote": (
+        {"accounts.csv": 'id,name\na1,"Alder" Analytics\n'},
+        None,
+        [
+            "accounts.csv, row 2: the CSV cannot be parsed from this line on "
+            "(',' expected after '\"'); close the quote opened there or remove the "
+            "stray quote"
+        ],
+    ),
     "empty_file": (
         {"accounts.csv": ""},
         None,
