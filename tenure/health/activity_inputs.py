@@ -14,6 +14,9 @@ import duckdb
 
 from tenure.activity.store import EventStore
 
+# TODO: these measures are read from the raw event store, not from the daily
+# rollups (`tenure.activity.service.account_activity`) — every health and alert
+# run scans the events of the last 60 days, which grows slow with high volumes.
 WINDOW_DAYS = 30
 LOGIN_EVENTS = ("login",)
 
