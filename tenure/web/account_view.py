@@ -13,10 +13,14 @@ from tenure.accounts.notes import NoteView, list_notes
 from tenure.accounts.onboarding import MilestoneStatus, onboarding_statuses
 from tenure.accounts.service import get_account_or_raise
 from tenure.surveys.models import SurveyResponse
+from tenure.web.alert_view import AlertRow, account_alerts
+from tenure.web.health_view import HealthPanel, bands_by_account, health_panel
 from tenure.web.portfolio import ArrChange, Portfolio
 
 SortKey = Literal["name", "arr", "renewal", "segment", "csm"]
 SORT_KEYS: tuple[SortKey, ...] = ("name", "arr", "renewal", "segment", "csm")
+# A band filter also takes "unscored": accounts without any kept score.
+BAND_CHOICES = ("red", "yellow", "green", "unscored")
 MAX_PER_PAGE = 100
 
 
@@ -28,6 +32,7 @@ class AccountFilter:
     csm_id: str | None = None
     segment: str | None = None
     renewal_within_days: int | None = None
+    band: str | None = None
     sort: SortKey = "name"
     descending: bool = False
     page: int = 1
@@ -44,6 +49,7 @@ class AccountRow:
     csm_name: str | None
     arr_cents: int
     next_renewal_on: date | None
+    band: str | None = None
 
 
 @dataclass(frozen=True)
@@ -63,6 +69,8 @@ def _matches(row: AccountRow, wanted: AccountFilter, as_of: date) -> bool:
         return False
     if wanted.segment and row.segment != wanted.segment:
         return False
+    if wanted.band and (row.band or "unscored") != wanted.band:
+        return False
     if wanted.renewal_within_days is not None:
         limit = as_of + timedelta(days=wanted.renewal_within_days)
         return row.next_renewal_on is not None and row.next_renewal_on <= limit
@@ -81,9 +89,10 @@ def _sort_key(sort: SortKey) -> Any:
 
 
 def account_rows(session: Session, portfolio: Portfolio) -> list[AccountRow]:
-    """Every account with its CSM, ARR today and next renewal."""
+    """Every account with its CSM, ARR today, next renewal and health band."""
     names = {u.id: u.name for u in session.scalars(select(User))}
     upcoming = portfolio.next_renewals()
+    bands = bands_by_account(session, as_of=portfolio.as_of)
     return [
         AccountRow(
             id=a.id,
@@ -94,6 +103,7 @@ def account_rows(session: Session, portfolio: Portfolio) -> list[AccountRow]:
             csm_name=names.get(a.csm_id) if a.csm_id else None,
             arr_cents=portfolio.arr_cents(a.id),
             next_renewal_on=upcoming.get(a.id),
+            band=bands.get(a.id),
         )
         for a in session.scalars(select(Account))
     ]
@@ -134,6 +144,8 @@ class Account360:
     notes: list[NoteView]
     assignments: list[Any]
     milestones: list[MilestoneStatus]
+    health: HealthPanel | None = None
+    alerts: list[AlertRow] = field(default_factory=list)
     authors: dict[str, str] = field(default_factory=dict)
 
 
@@ -168,5 +180,7 @@ def account_360(session: Session, portfolio: Portfolio, account_id: str) -> Acco
         notes=list_notes(session, account_id=account_id),
         assignments=assignment_history(session, account_id),
         milestones=onboarding_statuses(session, account_ids=[account_id]),
+        health=health_panel(session, account_id, as_of=as_of),
+        alerts=account_alerts(session, account_id, as_of=as_of),
         authors={u.id: u.name for u in session.scalars(select(User))},
     )

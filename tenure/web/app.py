@@ -9,7 +9,7 @@ from fastapi.templating import Jinja2Templates
 from tenure import __version__
 from tenure.activity.store import EventStore
 from tenure.core.workspace import Workspace
-from tenure.web import api, pages
+from tenure.web import alert_routes, api, pages
 from tenure.web.errors import install_error_handlers
 from tenure.web.formatting import install_filters
 from tenure.web.security import load_secret_key
@@ -24,9 +24,10 @@ def create_app(workspace: Workspace) -> FastAPI:
         title="Tenure",
         version=__version__,
         description=(
-            "Tenure's JSON API: accounts, the account 360, the metric suite, "
-            "renewals and notes. Authenticate with `Authorization: Bearer "
-            "<token>` (create one with `tenure tokens create`) or a signed-in "
+            "Tenure's JSON API: accounts, the account 360, health scores, alerts, "
+            "the metric suite, renewals and notes. Authenticate with "
+            "`Authorization: Bearer <token>` (create one with "
+            "`tenure tokens create`) or a signed-in "
             "browser session; session requests that change data also send the "
             "`X-CSRF-Token` header. Every error has the shape "
             '`{"error": {"code": ..., "message": ...}}`.'
@@ -51,5 +52,7 @@ def create_app(workspace: Workspace) -> FastAPI:
 
     app.include_router(tracking_router)
     app.include_router(api.router)
+    app.include_router(alert_routes.api_router)
     app.include_router(pages.router)
+    app.include_router(alert_routes.page_router)
     return app

@@ -16,7 +16,13 @@ from tenure.accounts.roster import get_user_or_raise, set_role
 from tenure.accounts.service import get_account_or_raise
 from tenure.core.time import Grain
 from tenure.metrics.registry import resolve_metric
-from tenure.web.account_view import SORT_KEYS, AccountFilter, SortKey, account_360
+from tenure.web.account_view import (
+    BAND_CHOICES,
+    SORT_KEYS,
+    AccountFilter,
+    SortKey,
+    account_360,
+)
 from tenure.web.account_view import list_account_page as account_page
 from tenure.web.deps import AsOf, Caller, Db, portfolio_of
 from tenure.web.errors import CsrfRejected
@@ -28,6 +34,7 @@ from tenure.web.metric_view import (
     read_period,
 )
 from tenure.web.portfolio import ArrChange
+from tenure.web.rendering import render_page
 from tenure.web.security import (
     LOGIN_CSRF_COOKIE,
     SESSION_COOKIE,
@@ -53,16 +60,7 @@ def _render(
     status_code: int = 200,
     **context: Any,
 ) -> HTMLResponse:
-    return request.app.state.templates.TemplateResponse(  # type: ignore[no-any-return]
-        request,
-        name,
-        {
-            "user": identity.user if identity else None,
-            "csrf_token": identity.csrf_token if identity else None,
-            **context,
-        },
-        status_code=status_code,
-    )
+    return render_page(request, name, identity, status_code=status_code, **context)
 
 
 def _default_period(as_of: Any) -> str:
@@ -201,6 +199,9 @@ def accounts_list(
     csm: OptionalText = None,
     segment: OptionalText = None,
     renewal_within: Annotated[str | None, Query(max_length=4, pattern=r"^\d*$")] = None,
+    band: Annotated[
+        str | None, Query(pattern=r"^(red|yellow|green|unscored)?$")
+    ] = None,
     sort: Annotated[SortKey, Query()] = "name",
     desc: bool = False,
     page: Annotated[int, Query(ge=1)] = 1,
@@ -210,6 +211,7 @@ def accounts_list(
         csm_id=csm or None,
         segment=segment or None,
         renewal_within_days=int(renewal_within) if renewal_within else None,
+        band=band or None,
         sort=sort,
         descending=desc,
         page=page,
@@ -225,6 +227,7 @@ def accounts_list(
         links=_list_links(wanted, listing.pages),
         segments=sorted({a.segment for a in accounts if a.segment}),
         csms=list(db.scalars(select(User).where(User.role == "csm"))),
+        bands=BAND_CHOICES,
     )
 
 
@@ -234,6 +237,7 @@ def _list_links(wanted: AccountFilter, pages: int) -> dict[str, Any]:
         "csm": wanted.csm_id,
         "segment": wanted.segment,
         "renewal_within": wanted.renewal_within_days,
+        "band": wanted.band,
         "sort": wanted.sort,
         "desc": "true" if wanted.descending else None,
         "page": wanted.page,

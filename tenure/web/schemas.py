@@ -104,3 +104,71 @@ class RenewalOut(BaseModel):
     arr_before_cents: int
     currency: str
     source: str
+
+
+class MeasurePartOut(BaseModel):
+    measure: str
+    value: float | None = Field(description="null when the measure has no data.")
+    points: float | None = Field(description="0–100; null when missing.")
+    weight: int
+    weight_share: float = Field(description="Share of the weight actually used.")
+    contribution: float = Field(description="Points times share; 0 when missing.")
+    is_missing: bool
+
+
+class WeekAgoOut(BaseModel):
+    as_of: date
+    score: int
+    band: str
+    score_change: int
+
+
+class MeasureChangeOut(BaseModel):
+    measure: str
+    value_before: float | None
+    value: float | None
+    contribution_change: float
+
+
+class HealthOut(BaseModel):
+    account_id: str
+    scorecard_id: str
+    as_of: date = Field(description="The day the score was computed.")
+    score: int = Field(description="0–100.")
+    band: str = Field(description="red, yellow or green.")
+    measures: list[MeasurePartOut]
+    week_ago: WeekAgoOut | None = Field(
+        description="null without a score 7 days before."
+    )
+    changes: list[MeasureChangeOut] = Field(description="Largest move first.")
+
+
+class AlertOut(BaseModel):
+    id: int
+    rule_id: str
+    rule_name: str
+    account_id: str
+    account_name: str
+    severity: str
+    status: str = Field(description="open, acknowledged, snoozed or resolved.")
+    assignee_id: str | None
+    assignee_name: str | None
+    fired_on: date
+    values: dict[str, Any] = Field(description="The rule's inputs when it fired.")
+    acknowledged_by: str | None
+    acknowledged_at: datetime | None
+    snoozed_by: str | None
+    snoozed_until: date | None
+    resolved_by: str | None
+    resolved_at: datetime | None
+
+
+class AlertList(BaseModel):
+    items: list[AlertOut]
+    total: int = Field(description="Alerts matching the filters, all pages.")
+    page: int
+    pages: int
+
+
+class SnoozeIn(BaseModel):
+    until: date = Field(description="The alert reopens on this day; after today.")

@@ -134,3 +134,18 @@ def set_session_cookie(
         secure=request.url.scheme == "https",
         path="/",
     )
+
+
+def can_handle_alert(user: User, assignee_id: str | None) -> bool:
+    """Admins and leaders on every alert, a CSM on those routed to them."""
+    if user.role in ("admin", "leader"):
+        return True
+    return user.role == "csm" and assignee_id == user.id
+
+
+def require_alert_handler(user: User, alert_id: int, assignee_id: str | None) -> None:
+    if not can_handle_alert(user, assignee_id):
+        raise NotAllowed(
+            f"a {user.role} cannot change alert {alert_id}; ask the account's "
+            "CSM, a leader or an admin"
+        )

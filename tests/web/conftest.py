@@ -7,7 +7,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -18,9 +18,12 @@ from sqlalchemy import select
 from tenure.accounts.access import set_password
 from tenure.accounts.models import Account, User
 from tenure.accounts.roster import add_user
+from tenure.activity.store import EventStore
+from tenure.alerts.service import run_alert_rules
 from tenure.core.db import transaction
 from tenure.core.workspace import Workspace
 from tenure.demo.generator import generate_company
+from tenure.health.service import compute_health_scores
 from tenure.ingest.service import import_path
 from tenure.web.app import create_app
 
@@ -138,3 +141,21 @@ def sign_in(http: httpx.Client, email: str) -> str:
     csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
     assert csrf is not None
     return csrf.group(1)
+
+
+def _score_and_alert(workspace: Workspace) -> None:
+    """Scores a week before and on the demo's last day, then the alert rules."""
+    store = EventStore(workspace.settings.event_store_path)
+    with transaction(workspace.engine) as session:
+        compute_health_scores(session, as_of=DEMO_END - timedelta(days=7), store=store)
+        compute_health_scores(session, as_of=DEMO_END, store=store)
+        run_alert_rules(session, as_of=DEMO_END, store=store)
+
+
+@pytest.fixture
+def scored_site(workspace, tmp_path) -> Iterator[DemoSite]:
+    """The demo site with health scores kept and alert rules run on DEMO_END."""
+    site = _seed_demo(workspace, tmp_path / "demo")
+    _score_and_alert(workspace)
+    with _serve(workspace) as url:
+        yield replace(site, url=url)

@@ -1,4 +1,4 @@
-"""Screenshots of the dashboard and an account page on generated demo data.
+"""Screenshots of the dashboard, an account page and the alerts inbox on demo data.
 
 Run from the checkout: `python -m tests.web.screenshots docs/screenshots`.
 """
@@ -16,8 +16,9 @@ from tenure.core.db import transaction
 from tenure.core.settings import Settings
 from tenure.core.workspace import init_workspace
 from tenure.demo.generator import generate_company
+from tenure.health.models import HealthScore
 from tenure.ingest.service import import_path
-from tests.web.conftest import DEMO_END, PASSWORD, _serve
+from tests.web.conftest import DEMO_END, PASSWORD, _score_and_alert, _serve
 from tests.web.test_browser import CHROMIUM, CHROMIUM_ARGS
 
 
@@ -26,6 +27,7 @@ def _busiest_account(workspace) -> str:
         account_id = session.scalar(
             select(Account.id)
             .join(Note, Note.account_id == Account.id)
+            .join(HealthScore, HealthScore.account_id == Account.id)
             .group_by(Account.id)
             .order_by(func.count(Note.id).desc(), Account.id)
         )
@@ -49,10 +51,12 @@ def take_screenshots(out_dir: Path) -> list[Path]:
             admin = session.scalars(select(User).where(User.role == "admin")).one()
             email = admin.email
             set_password(session, email, PASSWORD)
+        _score_and_alert(workspace)
         account_id = _busiest_account(workspace)
         shots = [
             (f"/?period=2026&grain=month&as_of={DEMO_END}", "dashboard.png"),
             (f"/accounts/{account_id}?as_of={DEMO_END}", "account.png"),
+            ("/alerts", "alerts.png"),
         ]
         with _serve(workspace) as url, sync_playwright() as playwright:
             browser = playwright.chromium.launch(
