@@ -98,6 +98,9 @@ def test_unknown_job_and_account_are_one_line_errors(tmp_path):
     account = _tenure(home, "activity", "show", "acc-missing")
 
     assert job.returncode == 1
-    assert job.stderr.strip() == "error: no job is named 'nightly'; use one of alerts, health, rollups"
+    assert (
+        job.stderr.strip()
+        == "error: no job is named 'nightly'; use one of alerts, health, rollups"
+    )
     assert account.returncode == 1
     assert account.stderr.startswith("error: ")
