@@ -12,7 +12,7 @@ from tenure.accounts.service import get_account_or_raise
 from tenure.activity.rollups import rollup_store, update_rollups
 from tenure.activity.service import account_activity, contact_last_seen, event_counts
 from tenure.activity.store import EventStore
-from tenure.cli.context import OutputFormat, workspace_of
+from tenure.cli.context import OutputFormat, SkipInvalidOption, workspace_of
 from tenure.cli.imports import _Bar, _print_summary, print_problems
 from tenure.cli.listing import AsOf, Format, day_or_today, print_rows
 from tenure.core.db import make_session_factory
@@ -69,13 +69,7 @@ def events_import(
             "--mapping", help="Column-mapping file (YAML); see docs/activity.md."
         ),
     ] = None,
-    skip_invalid: Annotated[
-        bool,
-        typer.Option(
-            "--skip-invalid",
-            help="Write the valid rows and save the rejected ones as CSV.",
-        ),
-    ] = False,
+    skip_invalid: SkipInvalidOption = False,
 ) -> None:
     """Import product events, and the contacts a mapping makes for them; nothing
     is written when any row is bad unless --skip-invalid."""

@@ -2,11 +2,21 @@
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Annotated
 
 import typer
 
 from tenure.core.settings import Settings
 from tenure.core.workspace import Workspace, open_workspace
+
+# The one `--skip-invalid` flag shared by every import command.
+SkipInvalidOption = Annotated[
+    bool,
+    typer.Option(
+        "--skip-invalid",
+        help="Write the valid rows and save the rejected ones as CSV.",
+    ),
+]
 
 
 class OutputFormat(StrEnum):

@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.progress import Progress, TaskID
 from rich.table import Table
 
-from tenure.cli.context import workspace_of
+from tenure.cli.context import SkipInvalidOption, workspace_of
 from tenure.cli.listing import day_or_today
 from tenure.ingest.errors import ImportRejected
 from tenure.ingest.service import SHOWN_PROBLEMS, ImportReport, import_path
@@ -51,13 +51,7 @@ def import_command(
             "--mapping", help="Column-mapping file (YAML); see docs/mappings.md."
         ),
     ] = None,
-    skip_invalid: Annotated[
-        bool,
-        typer.Option(
-            "--skip-invalid",
-            help="Write the valid rows and save the rejected ones as CSV.",
-        ),
-    ] = False,
+    skip_invalid: SkipInvalidOption = False,
     as_of: Annotated[
         datetime | None,
         typer.Option(
