@@ -7,6 +7,7 @@ from typing import Any
 import yaml
 
 from tenure.ingest.errors import UnreadableSource
+from tenure.ingest.strict_yaml import load_yaml
 from tenure.ingest.table import Problem, SourceRow, SourceTable
 
 BUNDLE_SUFFIXES = (".yaml", ".yml", ".json")
@@ -29,7 +30,7 @@ def _parse(path: Path) -> object:
                 f"({exc.msg}); fix the syntax"
             ) from exc
     try:
-        return yaml.safe_load(text)
+        return load_yaml(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f", line {mark.line + 1}" if mark is not None else ""

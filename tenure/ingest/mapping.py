@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from tenure.ingest.errors import InvalidMapping
 from tenure.ingest.schema import ENTITIES
+from tenure.ingest.strict_yaml import load_yaml
 
 Condition = dict[str, str | list[str]]
 Scalar = str | int | float | bool | None
@@ -212,7 +213,7 @@ def _most_specific(errors: list[Any]) -> Any:
 def load_mapping(path: Path) -> MappingFile:
     """Read and validate a mapping file (YAML)."""
     try:
-        document = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+        document = load_yaml(path.read_text(encoding="utf-8-sig"))
     except OSError as exc:
         raise InvalidMapping(
             f"mapping file {path} cannot be read ({exc.strerror}); check the path"

@@ -30,6 +30,13 @@ UNREADABLE = {
         "bundle.yaml, line 3: the file is not valid YAML (expected ',' or '}', but "
         "got '{'); fix the syntax",
     ),
+    "duplicate_key_bundle": (
+        {
+            "bundle.yaml": "accounts:\n  - {id: a3, name: Third}\naccounts:\n  - {id: a4}\n"
+        },
+        "bundle.yaml, line 3: the file is not valid YAML (key 'accounts' is written "
+        "twice in one mapping); fix the syntax",
+    ),
     "bad_json_bundle": (
         {"bundle.json": '{"accounts": [{"id": "a3",}]}'},
         "bundle.json, line 1: the file is not valid JSON (Expecting property name "
