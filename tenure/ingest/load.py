@@ -37,6 +37,17 @@ def existing_ids(session: Session, entity: str, ids: set[str]) -> set[str]:
     return found
 
 
+def stored_parents(session: Session) -> dict[str, str]:
+    """Each stored account that has a parent, with that parent's id."""
+    accounts = Base.metadata.tables["accounts"]
+    rows = session.execute(
+        select(accounts.c.id, accounts.c.parent_id).where(
+            accounts.c.parent_id.is_not(None)
+        )
+    )
+    return {account_id: parent_id for account_id, parent_id in rows}
+
+
 def upsert_rows(
     session: Session,
     spec: EntitySpec,

@@ -26,7 +26,7 @@ from tenure.core.db import make_session_factory, transaction
 from tenure.core.workspace import Workspace
 from tenure.ingest.convert import canonical_table, mapped_tables
 from tenure.ingest.errors import ImportRejected, StoreRefused, UnreadableSource
-from tenure.ingest.load import LoadCounts, existing_ids, upsert_rows
+from tenure.ingest.load import LoadCounts, existing_ids, stored_parents, upsert_rows
 from tenure.ingest.mapping import load_mapping
 from tenure.ingest.schema import ENTITIES, EVENTS
 from tenure.ingest.source import SourceCache, data_files, read_file
@@ -118,6 +118,7 @@ def import_path(
         validation = validate_tables(
             tables,
             known_ids=lambda entity, ids: existing_ids(session, entity, ids),
+            known_parents=lambda: stored_parents(session),
             skip_invalid=skip_invalid,
         )
     report = _start_report(workspace, validation, now=now)

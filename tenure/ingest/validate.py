@@ -26,6 +26,7 @@ _OPEN_ENDED = {
 
 # entity, candidate ids -> the ids among them that the store already holds
 KnownIds = Callable[[str, set[str]], set[str]]
+KnownParents = Callable[[], dict[str, str]]
 
 
 @dataclass
@@ -63,7 +64,11 @@ class Validation:
 
 
 def validate_tables(
-    tables: Iterable[EntityTable], *, known_ids: KnownIds, skip_invalid: bool
+    tables: Iterable[EntityTable],
+    *,
+    known_ids: KnownIds,
+    known_parents: KnownParents = dict,
+    skip_invalid: bool,
 ) -> Validation:
     """Type every cell, then check spans, duplicates and references across tables."""
     rows: dict[str, list[TypedRow]] = defaultdict(list)
@@ -90,7 +95,7 @@ def validate_tables(
         _apply_plan_histories(entity_rows)
         _check_spans(spec, entity_rows)
         _check_duplicates(spec, entity_rows)
-    _check_parent_cycles(rows.get("accounts", []))
+    _check_parent_cycles(rows.get("accounts", []), known_parents)
     _check_references(rows, known_ids=known_ids, skip_invalid=skip_invalid)
     problems = list(file_problems)
     for entity, entity_rows in rows.items():
@@ -288,15 +293,17 @@ def _check_duplicates(spec: EntitySpec, rows: list[TypedRow]) -> None:
                 )
 
 
-def _check_parent_cycles(accounts: list[TypedRow]) -> None:
-    """An account may not be its own parent, directly or through other accounts."""
-    # TODO: only parents within one import are followed — a cycle closed through
-    # accounts already in the store is refused by the database instead.
-    parents = {
-        typed.values.get("id"): typed.values.get("parent_id")
+def _check_parent_cycles(accounts: list[TypedRow], known_parents: KnownParents) -> None:
+    """An account may not be its own parent, directly or through other accounts,
+    whether those are in this import or already in the store."""
+    if not any(typed.values.get("parent_id") for typed in accounts):
+        return
+    parents: dict[Any, Any] = dict(known_parents())
+    parents.update(
+        (typed.values.get("id"), typed.values.get("parent_id"))
         for typed in accounts
-        if typed.is_valid
-    }
+        if typed.is_valid and "parent_id" in typed.values
+    )
     for typed in accounts:
         account_id = typed.values.get("id")
         parent_id = typed.values.get("parent_id")

@@ -32,7 +32,8 @@ UNREADABLE = {
     ),
     "duplicate_key_bundle": (
         {
-            "bundle.yaml": "accounts:\n  - {id: a3, name: Third}\naccounts:\n  - {id: a4}\n"
+            "bundle.yaml": "accounts:\n  - {id: a3, name: Third}\n"
+            "accounts:\n  - {id: a4}\n"
         },
         "bundle.yaml, line 3: the file is not valid YAML (key 'accounts' is written "
         "twice in one mapping); fix the syntax",

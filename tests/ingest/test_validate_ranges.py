@@ -95,6 +95,35 @@ def test_a_parent_cycle_is_refused_on_every_row_in_it(seeded, tmp_path):
     assert dump(seeded) == before
 
 
+def test_a_parent_cycle_closed_through_stored_accounts_is_refused(seeded, tmp_path):
+    run_import(
+        seeded,
+        write_files(
+            tmp_path / "first",
+            {
+                "accounts.csv": "id,name,parent_id\n"
+                "a7,Seventh Test,a8\na8,Eighth Test,\n"
+            },
+        ),
+    )
+    before = dump(seeded)
+
+    with pytest.raises(ImportRejected) as caught:
+        run_import(
+            seeded,
+            write_files(
+                tmp_path / "second",
+                {"accounts.csv": "id,name,parent_id\na8,Eighth Test,a7\n"},
+            ),
+        )
+
+    assert caught.value.problems == [
+        "accounts.csv, row 2, column parent_id (value 'a7'): the parents of "
+        "account 'a8' form a cycle (a8 -> a7 -> a8); clear parent_id on one of them"
+    ]
+    assert dump(seeded) == before
+
+
 def test_dates_amounts_and_periods_at_the_limits_are_accepted(seeded, tmp_path):
     files = {
         "contract_lines.csv": LINES + "l7,a1,1900-01-01,2999-12-31,"
