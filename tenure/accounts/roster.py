@@ -1,12 +1,11 @@
 """The CSM roster: Tenure users with role, FTE, capacity and coverage."""
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-
-import re
 
 import structlog
 from sqlalchemy import delete, func, select

@@ -17,7 +17,7 @@ def check_users(
     `stored_emails` maps each stored user's e-mail (compared without case) to
     their id; a row may keep or change its own user's e-mail.
     """
-    first_seen: dict[str, "TypedRow"] = {}
+    first_seen: dict[str, TypedRow] = {}
     for typed in rows:
         if not typed.is_valid:
             continue

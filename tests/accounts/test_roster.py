@@ -99,5 +99,7 @@ def test_capacity_changes_keep_what_is_not_given(engine):
         set_capacity(session, "ada", clear_limits=True, fte=Decimal("0.8"))
         assert (user.capacity_accounts, user.capacity_arr_cents) == (None, None)
         assert user.fte == Decimal("0.8")
-        with pytest.raises(InvalidRosterEntry, match="user 'ada', field fte: FTE 0 is out"):
+        with pytest.raises(
+            InvalidRosterEntry, match="user 'ada', field fte: FTE 0 is out"
+        ):
             set_capacity(session, "ada", fte=Decimal(0))
