@@ -126,7 +126,7 @@ def list_command(
     else:
         for record in records:
             record["arr"] = _major(record["arr_cents"], currency)
-        shown = (*ACCOUNT_FIELDS[:7], "csm_id", "arr")
+        shown = ("id", "name", "segment", "country", "plan", "csm_id", "arr")
         _show_table(f"{len(records)} accounts, ARR on {on}", records, shown)
 
 
