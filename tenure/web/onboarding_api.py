@@ -11,6 +11,7 @@ from tenure.accounts.notes import (
     add_note_tag,
     get_note_or_raise,
     list_note_tags,
+    list_notes,
     retire_note_tag,
     set_note_tags,
 )
@@ -37,6 +38,7 @@ from tenure.web.team_schemas import (
     MilestoneList,
     MilestoneOut,
     MilestoneState,
+    NoteList,
     NoteTagsIn,
     ReasonOut,
     StepOut,
@@ -203,6 +205,32 @@ def retire_tag(
     require_assignment_manager(caller.user, "change the reason list")
     retire_note_tag(db, name)
     db.commit()
+
+
+@router.get("/notes")
+def list_account_notes(
+    db: Db,
+    caller: Caller,
+    account: Annotated[str | None, Query(max_length=64)] = None,
+    author: Annotated[str | None, Query(max_length=64)] = None,
+    tag: Annotated[str | None, Query(max_length=64)] = None,
+    page: Annotated[int, Query(ge=1, le=100000)] = 1,
+    per_page: Annotated[int, Query(ge=1, le=100)] = 25,
+) -> NoteList:
+    """Notes newest first, optionally of one account, author or reason tag."""
+    notes = list_notes(
+        db, account_id=account or None, author_id=author or None, tag=tag or None
+    )
+    first, pages = page_of(notes, page, per_page)
+    return NoteList(
+        items=[
+            NoteOut(**{**n.__dict__, "tags": list(n.tags)})
+            for n in notes[first : first + per_page]
+        ],
+        total=len(notes),
+        page=min(page, pages),
+        pages=pages,
+    )
 
 
 @router.put("/notes/{note_id}/tags")

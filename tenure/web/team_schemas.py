@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, Field
 
 from tenure.web.portfolio import EARLIEST_DAY, LATEST_DAY
+from tenure.web.schemas import NoteOut
 
 # Printable text: control characters (NUL among them) never reach the store.
 Text = Annotated[str, Field(max_length=200, pattern=r"^[^\x00-\x1f\x7f]*$")]
@@ -209,6 +210,13 @@ class TagOut(BaseModel):
 class TagIn(BaseModel):
     name: Annotated[str, Field(min_length=1, max_length=64, pattern=r"^\w+$")]
     label: Text | None = None
+
+
+class NoteList(BaseModel):
+    items: list[NoteOut]
+    total: int
+    page: int
+    pages: int
 
 
 class NoteTagsIn(BaseModel):

@@ -46,6 +46,7 @@ OPERATIONS = [
     ("/api/note-tags", "GET"),
     ("/api/note-tags", "POST"),
     ("/api/note-tags/{name}", "DELETE"),
+    ("/api/notes", "GET"),
     ("/api/notes/{note_id}/tags", "PUT"),
     ("/api/churn-reasons", "GET"),
 ]

@@ -330,8 +330,11 @@ def test_tagging_a_note_states_the_reason_of_a_loss(site):
         after = api.get(
             "/api/churn-reasons", params={"period": "2026", "as_of": "2026-11-30"}
         ).json()
+        by_tag = api.get("/api/notes", params={"tag": "pricing"}).json()
 
     assert tagged.json()["tags"] == ["pricing"]
     assert unknown.status_code == 422
     row = next(a for a in after["accounts"] if a["account_id"] == lost["account_id"])
     assert (row["reasons"], row["source"]) == (["pricing"], "note")
+    assert note["id"] in {n["id"] for n in by_tag["items"]}
+    assert all("pricing" in n["tags"] for n in by_tag["items"])
