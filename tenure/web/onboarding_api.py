@@ -32,6 +32,7 @@ from tenure.web.team_access import (
     require_assignment_manager,
 )
 from tenure.web.team_schemas import (
+    PRINTABLE,
     ChurnReasonsOut,
     LostAccountOut,
     MilestoneIn,
@@ -55,9 +56,9 @@ ERRORS: dict[int | str, dict[str, object]] = {
 router = APIRouter(prefix="/api", tags=["onboarding"], responses=ERRORS)
 DEFAULT = "default"
 SegmentPath = Annotated[
-    str, Path(max_length=64, description="A segment, or 'default'.")
+    str, Path(max_length=64, pattern=PRINTABLE, description="A segment, or 'default'.")
 ]
-Filter = Annotated[str | None, Query(max_length=64)]
+Filter = Annotated[str | None, Query(max_length=64, pattern=PRINTABLE)]
 
 
 def _template_out(db: Session, segment: str) -> TemplateOut:
@@ -112,9 +113,11 @@ def list_milestones(
     db: Db,
     caller: Caller,
     as_of: AsOf,
-    csm: Annotated[str | None, Query(max_length=64, description="A CSM's id.")] = None,
+    csm: Annotated[
+        str | None, Query(max_length=64, pattern=PRINTABLE, description="A CSM's id.")
+    ] = None,
     segment: Filter = None,
-    account: Annotated[str | None, Query(max_length=64)] = None,
+    account: Annotated[str | None, Query(max_length=64, pattern=PRINTABLE)] = None,
     status: MilestoneState | None = None,
     overdue: Annotated[bool, Query(description="Only overdue milestones.")] = False,
     page: Annotated[int, Query(ge=1, le=100000)] = 1,
@@ -145,8 +148,8 @@ def change_milestone(
     db: Db,
     caller: Caller,
     as_of: AsOf,
-    account_id: Annotated[str, Path(max_length=64)],
-    name: Annotated[str, Path(max_length=64)],
+    account_id: Annotated[str, Path(max_length=64, pattern=PRINTABLE)],
+    name: Annotated[str, Path(max_length=64, pattern=PRINTABLE)],
     body: MilestoneIn,
 ) -> MilestoneOut:
     """Mark a milestone done (on `done_on`, as_of by default), skipped or pending
@@ -198,7 +201,10 @@ def create_tag(request: Request, db: Db, caller: Caller, body: TagIn) -> TagOut:
 
 @router.delete("/note-tags/{name}", status_code=204)
 def retire_tag(
-    request: Request, db: Db, caller: Caller, name: Annotated[str, Path(max_length=64)]
+    request: Request,
+    db: Db,
+    caller: Caller,
+    name: Annotated[str, Path(max_length=64, pattern=PRINTABLE)],
 ) -> None:
     """Take a reason off the list for new notes; notes keep it (leaders and admins)."""
     check_csrf(caller, request.headers.get("x-csrf-token"))
@@ -211,9 +217,9 @@ def retire_tag(
 def list_account_notes(
     db: Db,
     caller: Caller,
-    account: Annotated[str | None, Query(max_length=64)] = None,
-    author: Annotated[str | None, Query(max_length=64)] = None,
-    tag: Annotated[str | None, Query(max_length=64)] = None,
+    account: Annotated[str | None, Query(max_length=64, pattern=PRINTABLE)] = None,
+    author: Annotated[str | None, Query(max_length=64, pattern=PRINTABLE)] = None,
+    tag: Annotated[str | None, Query(max_length=64, pattern=PRINTABLE)] = None,
     page: Annotated[int, Query(ge=1, le=100000)] = 1,
     per_page: Annotated[int, Query(ge=1, le=100)] = 25,
 ) -> NoteList:
@@ -238,7 +244,7 @@ def tag_note(
     request: Request,
     db: Db,
     caller: Caller,
-    note_id: Annotated[str, Path(max_length=128)],
+    note_id: Annotated[str, Path(max_length=128, pattern=PRINTABLE)],
     body: NoteTagsIn,
 ) -> NoteOut:
     """Replace the stated reasons on a note; each must be on the reason list.

@@ -36,6 +36,7 @@ from tenure.web.schemas import ErrorOut
 from tenure.web.security import check_csrf
 from tenure.web.team_access import require_admin_for, require_assignment_manager
 from tenure.web.team_schemas import (
+    PRINTABLE,
     AssignIn,
     AssignmentOut,
     BookOut,
@@ -58,9 +59,13 @@ ERRORS: dict[int | str, dict[str, object]] = {
     status: {"model": ErrorOut} for status in (400, 401, 403, 404, 422)
 }
 router = APIRouter(prefix="/api", tags=["team"], responses=ERRORS)
-UserPath = Annotated[str, Path(max_length=64, description="The user's id.")]
+UserPath = Annotated[
+    str, Path(max_length=64, pattern=PRINTABLE, description="The user's id.")
+]
 RulePath = Annotated[int, Path(ge=1, le=2**31 - 1, description="The rule's id.")]
-AccountPath = Annotated[str, Path(max_length=64, description="The account's id.")]
+AccountPath = Annotated[
+    str, Path(max_length=64, pattern=PRINTABLE, description="The account's id.")
+]
 
 
 def _workspace(request: Request) -> Workspace:

@@ -12,7 +12,8 @@ from tenure.web.portfolio import EARLIEST_DAY, LATEST_DAY
 from tenure.web.schemas import NoteOut
 
 # Printable text: control characters (NUL among them) never reach the store.
-Text = Annotated[str, Field(max_length=200, pattern=r"^[^\x00-\x1f\x7f]*$")]
+PRINTABLE = r"^[^\x00-\x1f\x7f]*$"
+Text = Annotated[str, Field(max_length=200, pattern=PRINTABLE)]
 Name = Annotated[
     str, Field(min_length=1, max_length=100, pattern=r"^[^\x00-\x1f\x7f]*$")
 ]
