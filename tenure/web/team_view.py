@@ -8,14 +8,12 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tenure.accounts.churn_reasons import ChurnReasonReport, churn_reasons
 from tenure.accounts.models import Account, User
 from tenure.accounts.onboarding import MilestoneStatus, onboarding_statuses
 from tenure.accounts.roster import Coverage, coverage_of, list_users
 from tenure.core.settings import Settings
-from tenure.core.time import Period
 from tenure.revenue.service import arr_by_account
-from tenure.web.portfolio import Portfolio, metric_options
+from tenure.web.portfolio import metric_options
 
 
 @dataclass(frozen=True)
@@ -132,8 +130,3 @@ def page_of(items: Sequence[object], page: int, per_page: int) -> tuple[int, int
     pages = max(1, -(-len(items) // per_page))
     return (min(page, pages) - 1) * per_page, pages
 
-
-def churn_reason_report(
-    session: Session, portfolio: Portfolio, period: Period
-) -> ChurnReasonReport:
-    return churn_reasons(session, portfolio.service, period)
