@@ -112,13 +112,7 @@ def add_rule(
 ) -> RuleView:
     """Store a rule; without criteria it matches every account (a default rule)."""
     _check_rule(session, name=name, strategy=strategy)
-    for csm_id in csm_ids:
-        user = get_user_or_raise(session, csm_id)
-        if user.role != "csm":
-            raise InvalidRule(
-                f"user {csm_id!r} in the pool of rule {name!r} is a {user.role}, not "
-                f"a CSM; run `tenure users set-role {csm_id} csm` or leave them out"
-            )
+    _check_pool(session, name=name, csm_ids=csm_ids)
 
     rule = AssignmentRule(
         name=name.strip(),
@@ -139,7 +133,19 @@ def add_rule(
     return next(view for view in list_rules(session) if view.id == rule.id)
 
 
-def _check_rule(session: Session, *, name: str, strategy: str) -> None:
+def _check_pool(session: Session, *, name: str, csm_ids: Sequence[str]) -> None:
+    for csm_id in csm_ids:
+        user = get_user_or_raise(session, csm_id)
+        if user.role != "csm":
+            raise InvalidRule(
+                f"user {csm_id!r} in the pool of rule {name!r} is a {user.role}, not "
+                f"a CSM; run `tenure users set-role {csm_id} csm` or leave them out"
+            )
+
+
+def _check_rule(
+    session: Session, *, name: str, strategy: str, rule_id: int | None = None
+) -> None:
     if not name.strip():
         raise InvalidRule("the rule name is empty; give each rule a short name")
     if strategy not in STRATEGIES:
@@ -150,10 +156,64 @@ def _check_rule(session: Session, *, name: str, strategy: str) -> None:
     taken = session.scalar(
         select(AssignmentRule.id).where(AssignmentRule.name == name.strip())
     )
-    if taken is not None:
+    if taken is not None and taken != rule_id:
         raise InvalidRule(
             f"a rule named {name!r} exists already; remove it first or pick another"
         )
+
+
+def get_rule_or_raise(session: Session, rule_id: int) -> RuleView:
+    found = next((view for view in list_rules(session) if view.id == rule_id), None)
+    if found is None:
+        raise RuleNotFound(
+            f"no assignment rule with id {rule_id}; see `tenure assignment rules list`"
+        )
+    return found
+
+
+def update_rule(
+    session: Session,
+    rule_id: int,
+    *,
+    name: str,
+    priority: int,
+    segment: str | None,
+    country: str | None,
+    plan: str | None,
+    strategy: str,
+    csm_ids: Sequence[str],
+) -> RuleView:
+    """Replace every field of a rule; accounts move only at the next run."""
+    get_rule_or_raise(session, rule_id)
+    _check_rule(session, name=name, strategy=strategy, rule_id=rule_id)
+    _check_pool(session, name=name, csm_ids=csm_ids)
+
+    rule = session.get(AssignmentRule, rule_id)
+    assert rule is not None
+    rule.name = name.strip()
+    rule.priority = priority
+    rule.segment, rule.country, rule.plan = (
+        _clean(segment),
+        _clean(country),
+        _clean(plan),
+    )
+    if rule.strategy != strategy:
+        rule.last_csm_id = None
+    rule.strategy = strategy
+    session.execute(
+        delete(AssignmentRuleCsm).where(AssignmentRuleCsm.rule_id == rule_id)
+    )
+    session.add_all(
+        AssignmentRuleCsm(rule_id=rule_id, user_id=csm_id)
+        for csm_id in sorted(set(csm_ids))
+    )
+    session.flush()
+    log.info("accounts.assignment_rule_changed", rule_id=rule_id, priority=priority)
+    return get_rule_or_raise(session, rule_id)
+
+
+def remove_rule_by_id(session: Session, rule_id: int) -> None:
+    remove_rule(session, get_rule_or_raise(session, rule_id).name)
 
 
 def remove_rule(session: Session, name: str) -> None:

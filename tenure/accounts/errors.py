@@ -37,3 +37,7 @@ class CapacityExhausted(TenureError):
 
 class NoCsmAvailable(TenureError):
     """No rule or CSM can take an account that must move; nothing was changed."""
+
+
+class NoteNotFound(NotFound):
+    """No note has the id asked for."""

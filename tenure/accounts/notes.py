@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import structlog
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from tenure.accounts.errors import AccountNotFound, InvalidNote
+from tenure.accounts.errors import AccountNotFound, InvalidNote, NoteNotFound
 from tenure.accounts.models import NOTE_KINDS, Account, Note, NoteTag, NoteTagLink
 from tenure.accounts.roster import get_user_or_raise
 
@@ -178,3 +178,23 @@ def retire_note_tag(session: Session, name: str) -> None:
     tag.is_active = False
     session.flush()
     log.info("accounts.note_tag_retired", tag=tag.name)
+
+
+def get_note_or_raise(session: Session, note_id: str) -> NoteView:
+    note = session.get(Note, note_id)
+    if note is None:
+        raise NoteNotFound(
+            f"no note with id {note_id!r}; list an account's notes to find its id"
+        )
+    return _view(note, _tags_of(session, [note.id]).get(note.id, ()))
+
+
+def set_note_tags(session: Session, note_id: str, tags: Sequence[str]) -> NoteView:
+    """Replace the stated reasons on a note; each must be on the active list."""
+    note = get_note_or_raise(session, note_id)
+    wanted = _check_tags(session, tags)
+    session.execute(delete(NoteTagLink).where(NoteTagLink.note_id == note_id))
+    session.add_all(NoteTagLink(note_id=note_id, tag=tag) for tag in wanted)
+    session.flush()
+    log.info("accounts.note_tagged", note_id=note_id, tags=len(wanted))
+    return NoteView(**{**note.__dict__, "tags": wanted})

@@ -1,5 +1,6 @@
 """The CSM roster: Tenure users with role, FTE, capacity and coverage."""
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -7,7 +8,7 @@ from datetime import date
 from decimal import Decimal
 
 import structlog
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from tenure.accounts.assignment_models import CsmCoverage
@@ -15,6 +16,10 @@ from tenure.accounts.errors import InvalidRosterEntry, UserNotFound
 from tenure.accounts.models import USER_ROLES, User
 
 log = structlog.get_logger()
+
+# One "@" with something on both sides and a dot in the domain; deliverability is
+# for the mail server to judge.
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 @dataclass(frozen=True)
@@ -72,11 +77,18 @@ def add_user(
     territories: Sequence[str] = (),
 ) -> User:
     """Add a user to the roster (no password: signing in comes later)."""
-    _check_new_user(session, user_id=user_id, email=email)
-    _check_role(role)
-    _check_numbers(
-        user_id, fte=fte, accounts=capacity_accounts, arr_cents=capacity_arr_cents
+    _raise_first(
+        user_id,
+        user_field_problems(
+            user_id=user_id,
+            email=email,
+            role=role,
+            fte=fte,
+            capacity_accounts=capacity_accounts,
+            capacity_arr_cents=capacity_arr_cents,
+        ),
     )
+    _check_new_user(session, user_id=user_id, email=email)
 
     user = User(
         id=user_id,
@@ -95,49 +107,104 @@ def add_user(
     return user
 
 
-def _check_new_user(session: Session, *, user_id: str, email: str) -> None:
-    if not user_id.strip():
-        raise InvalidRosterEntry("the user id is empty; give a short unique id")
-    if "@" not in email:
-        raise InvalidRosterEntry(
-            f"the e-mail of user {user_id!r} has no '@'; give a full e-mail address"
+def user_field_problems(
+    *,
+    user_id: str | None,
+    email: str | None,
+    role: str | None,
+    fte: Decimal | None,
+    capacity_accounts: int | None = None,
+    capacity_arr_cents: int | None = None,
+) -> list[tuple[str, str]]:
+    """(field, reason) for each value a user cannot have; empty when all are fine.
+
+    `tenure users add`, the API and `tenure import` of users all check with this.
+    """
+    problems: list[tuple[str, str]] = []
+    if user_id is not None and not user_id.strip():
+        problems.append(("id", "the user id is empty; give a short unique id"))
+    if email is not None and not _EMAIL.match(email.strip()):
+        problems.append(
+            (
+                "email",
+                f"{email!r} is not an e-mail address; give one such as "
+                "name@example.com",
+            )
         )
+    if role is not None and role not in USER_ROLES:
+        problems.append(
+            ("role", f"role {role!r} is unknown; use one of {', '.join(USER_ROLES)}")
+        )
+    if fte is not None and not Decimal(0) < fte <= Decimal(1):
+        problems.append(
+            ("fte", f"FTE {fte} is out of range; give a number above 0 and at most 1")
+        )
+    for name, value in (
+        ("capacity_accounts", capacity_accounts),
+        ("capacity_arr_cents", capacity_arr_cents),
+    ):
+        if value is not None and value < 0:
+            problems.append(
+                (
+                    name,
+                    f"{name} is negative; give zero or more, or leave it empty "
+                    "for no limit",
+                )
+            )
+    return problems
+
+
+def email_key(email: str) -> str:
+    """The form two e-mails are compared in: case and outer spaces do not count."""
+    return email.strip().casefold()
+
+
+def _check_new_user(session: Session, *, user_id: str, email: str) -> None:
     if session.get(User, user_id) is not None:
         raise InvalidRosterEntry(
             f"a user with id {user_id!r} exists already; choose another id"
         )
-    taken = session.scalar(select(User.id).where(User.email == email.strip()))
+    taken = session.scalar(
+        select(User.id).where(func.lower(User.email) == email_key(email))
+    )
     if taken is not None:
         raise InvalidRosterEntry(
-            f"user {taken!r} has that e-mail already; each user needs their own"
+            f"user {taken!r} has that e-mail already (case does "
+            "not count); each user needs their own"
         )
 
 
-def _check_role(role: str) -> None:
-    if role not in USER_ROLES:
-        raise InvalidRosterEntry(
-            f"role {role!r} is unknown; use one of {', '.join(USER_ROLES)}"
-        )
+def _raise_first(user_id: str, problems: list[tuple[str, str]]) -> None:
+    if problems:
+        field, reason = problems[0]
+        raise InvalidRosterEntry(f"user {user_id!r}, field {field}: {reason}")
+
+
+def _check_role(user_id: str, role: str) -> None:
+    _raise_first(
+        user_id, user_field_problems(user_id=None, email=None, role=role, fte=None)
+    )
 
 
 def _check_numbers(
     user_id: str, *, fte: Decimal, accounts: int | None, arr_cents: int | None
 ) -> None:
-    if not Decimal(0) < fte <= Decimal(1):
-        raise InvalidRosterEntry(
-            f"FTE {fte} of user {user_id!r} is out of range; give a number in (0, 1]"
-        )
-    for label, value in (("accounts", accounts), ("ARR cents", arr_cents)):
-        if value is not None and value < 0:
-            raise InvalidRosterEntry(
-                f"capacity in {label} of user {user_id!r} is negative; "
-                "give zero or more, or leave it empty for no limit"
-            )
+    _raise_first(
+        user_id,
+        user_field_problems(
+            user_id=None,
+            email=None,
+            role=None,
+            fte=fte,
+            capacity_accounts=accounts,
+            capacity_arr_cents=arr_cents,
+        ),
+    )
 
 
 def set_role(session: Session, user_id: str, role: str) -> User:
     user = get_user_or_raise(session, user_id)
-    _check_role(role)
+    _check_role(user_id, role)
     user.role = role
     log.info("accounts.user_role_changed", user_id=user_id, role=role)
     return user
@@ -220,3 +287,11 @@ def list_users(session: Session, *, role: str | None = None) -> list[User]:
 def active_csms(session: Session, *, on: date) -> list[User]:
     """CSMs on the roster on a day, by id."""
     return [user for user in list_users(session, role="csm") if is_active_csm(user, on)]
+
+
+def stored_user_emails(session: Session) -> dict[str, str]:
+    """Every user's e-mail, compared without case, mapped to their id."""
+    return {
+        email_key(email): user_id
+        for user_id, email in session.execute(select(User.id, User.email))
+    }

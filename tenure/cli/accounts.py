@@ -13,8 +13,12 @@ from rich.table import Table
 
 from tenure.accounts.models import Account
 from tenure.accounts.service import get_account_or_raise, list_accounts
-from tenure.cli.context import OutputFormat, workspace_of
+from tenure.cli.context import OutputFormat, settings_of, workspace_of
+from tenure.cli.listing import AsOf, day_or_today
 from tenure.core.db import make_session_factory
+from tenure.core.money import minor_digits
+from tenure.revenue.policy import MetricOptions
+from tenure.revenue.service import arr_by_account
 
 ACCOUNT_FIELDS = (
     "id",
@@ -74,6 +78,11 @@ def _show_table(
     Console().print(table)
 
 
+def _major(cents: int, currency: str) -> str:
+    digits = minor_digits(currency)
+    return f"{Decimal(cents).scaleb(-digits):,.{digits}f} {currency}"
+
+
 def _write_csv(records: list[dict[str, Any]], fields: tuple[str, ...]) -> None:
     writer = csv.DictWriter(sys.stdout, fieldnames=fields, lineterminator="\n")
     writer.writeheader()
@@ -85,19 +94,40 @@ def list_command(
     segment: Annotated[
         str | None, typer.Option("--segment", help="Only this segment.")
     ] = None,
+    as_of: AsOf = None,
     output: FormatOption = OutputFormat.table,
 ) -> None:
-    """List accounts (ordered by name)."""
+    """List accounts (ordered by name) with their ARR on a day."""
     workspace = workspace_of(ctx)
+    currency = settings_of(ctx).reporting_currency
+    on = day_or_today(ctx, as_of)
     with make_session_factory(workspace.engine)() as session:
         accounts: list[Account] = list_accounts(session, segment=segment)
-    records = [_record(account, ACCOUNT_FIELDS) for account in accounts]
+        arr = arr_by_account(
+            session,
+            on=on,
+            options=MetricOptions(
+                timezone=settings_of(ctx).timezone, reporting_currency=currency
+            ),
+        )
+    records = [
+        {
+            **_record(account, ACCOUNT_FIELDS),
+            "arr_cents": arr.get(account.id, 0),
+            "currency": currency,
+        }
+        for account in accounts
+    ]
+    fields = (*ACCOUNT_FIELDS, "arr_cents", "currency")
     if output is OutputFormat.json:
         typer.echo(json.dumps(records, indent=2))
     elif output is OutputFormat.csv:
-        _write_csv(records, ACCOUNT_FIELDS)
+        _write_csv(records, fields)
     else:
-        _show_table(f"{len(records)} accounts", records, ACCOUNT_FIELDS[:7])
+        for record in records:
+            record["arr"] = _major(record["arr_cents"], currency)
+        shown = ("id", "name", "segment", "country", "plan", "csm_id", "arr")
+        _show_table(f"{len(records)} accounts, ARR on {on}", records, shown)
 
 
 def show_command(

@@ -1,5 +1,6 @@
 """`tenure users`, `tenure assignment` and `tenure accounts assign`."""
 
+import json
 import sys
 from datetime import date, datetime
 from decimal import Decimal
@@ -172,7 +173,7 @@ def users_list(ctx: typer.Context, fmt: Format = OutputFormat.table) -> None:
                 u.id,
                 u.name,
                 u.role,
-                u.fte,
+                float(u.fte) if fmt is OutputFormat.json else u.fte,
                 u.joined_on,
                 u.left_on,
                 u.capacity_accounts,
@@ -182,6 +183,13 @@ def users_list(ctx: typer.Context, fmt: Format = OutputFormat.table) -> None:
             )
             for u in users
         ]
+    if fmt is OutputFormat.json:
+        typer.echo(
+            json.dumps(
+                [dict(zip(USER_COLUMNS, row, strict=True)) for row in rows], default=str
+            )
+        )
+        return
     print_rows(USER_COLUMNS, rows, fmt)
 
 

@@ -86,6 +86,7 @@ def _register_commands() -> None:
     from tenure.cli.activity import activity_app, events_app
     from tenure.cli.alerts import alerts_app
     from tenure.cli.assignment import accounts_app, assignment_app, users_app
+    from tenure.cli.churn import churn_app
     from tenure.cli.demo import demo_app
     from tenure.cli.health import health_app
     from tenure.cli.imports import import_command
@@ -103,6 +104,7 @@ def _register_commands() -> None:
     app.add_typer(add_account_commands(accounts_app), name="accounts")
     app.add_typer(onboarding_app, name="onboarding")
     app.add_typer(notes_app, name="notes")
+    app.add_typer(churn_app, name="churn")
     app.add_typer(demo_app, name="demo")
     app.add_typer(metrics_app, name="metrics")
     app.add_typer(health_app, name="health")

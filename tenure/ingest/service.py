@@ -20,7 +20,7 @@ from tenure.accounts.assignment import (
     assign_unassigned_accounts,
 )
 from tenure.accounts.errors import CapacityExhausted
-from tenure.accounts.roster import active_csms
+from tenure.accounts.roster import active_csms, stored_user_emails
 from tenure.activity.store import EVENT_SCHEMA, EventStore
 from tenure.core.db import make_session_factory, transaction
 from tenure.core.workspace import Workspace
@@ -120,6 +120,7 @@ def import_path(
             known_ids=lambda entity, ids: existing_ids(session, entity, ids),
             known_parents=lambda: stored_parents(session),
             skip_invalid=skip_invalid,
+            stored_emails=stored_user_emails(session),
         )
     report = _start_report(workspace, validation, now=now)
     _write_problems(report)

@@ -2,7 +2,7 @@
 
 import itertools
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -11,6 +11,7 @@ from typing import Any
 from tenure.ingest.cell import CellInvalid, coerce, is_blank
 from tenure.ingest.schema import ENTITIES, EntitySpec
 from tenure.ingest.table import EntityRow, EntityTable, PlanHistory, Problem
+from tenure.ingest.users import check_users
 
 # Dates outside these are typing slips, and break every metric computed over them.
 EARLIEST_DAY = date(1900, 1, 1)
@@ -69,8 +70,12 @@ def validate_tables(
     known_ids: KnownIds,
     known_parents: KnownParents = dict,
     skip_invalid: bool,
+    stored_emails: Mapping[str, str] | None = None,
 ) -> Validation:
-    """Type every cell, then check spans, duplicates and references across tables."""
+    """Type every cell, then check spans, duplicates and references across tables.
+
+    `stored_emails` maps the store's user e-mails (without case) to user ids.
+    """
     rows: dict[str, list[TypedRow]] = defaultdict(list)
     file_problems: list[Problem] = []
     warnings: list[Problem] = []
@@ -95,6 +100,7 @@ def validate_tables(
         _apply_plan_histories(entity_rows)
         _check_spans(spec, entity_rows)
         _check_duplicates(spec, entity_rows)
+    check_users(rows.get("users", []), stored_emails=stored_emails or {})
     _check_parent_cycles(rows.get("accounts", []), known_parents)
     _check_references(rows, known_ids=known_ids, skip_invalid=skip_invalid)
     problems = list(file_problems)

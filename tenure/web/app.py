@@ -9,7 +9,7 @@ from fastapi.templating import Jinja2Templates
 from tenure import __version__
 from tenure.activity.store import EventStore
 from tenure.core.workspace import Workspace
-from tenure.web import alert_routes, api, pages
+from tenure.web import alert_routes, api, onboarding_api, pages, team_api, team_pages
 from tenure.web.errors import install_error_handlers
 from tenure.web.formatting import install_filters
 from tenure.web.security import load_secret_key
@@ -53,6 +53,9 @@ def create_app(workspace: Workspace) -> FastAPI:
     app.include_router(tracking_router)
     app.include_router(api.router)
     app.include_router(alert_routes.api_router)
+    app.include_router(team_api.router)
+    app.include_router(onboarding_api.router)
     app.include_router(pages.router)
     app.include_router(alert_routes.page_router)
+    app.include_router(team_pages.router)
     return app

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tenure.ingest.errors import ImportRejected, StoreRefused, UnreadableSource
+from tenure.ingest.errors import ImportRejected, UnreadableSource
 from tests.ingest.bad_cases import CASES
 from tests.ingest.conftest import dump, run_import, write_files
 
@@ -75,18 +75,18 @@ def test_a_missing_path_is_refused(seeded, tmp_path):
     assert str(caught.value) == f"{tmp_path / 'nowhere'} does not exist; check the path"
 
 
-def test_a_row_the_store_refuses_rolls_the_whole_import_back(seeded, tmp_path):
-    # u9 reuses the e-mail of u1, which is already in the store.
+def test_an_email_the_store_holds_already_rejects_the_whole_import(seeded, tmp_path):
+    # u9 reuses the e-mail of u1, which is already in the store, in other case.
     files = {
         "accounts.csv": "id,name\na7,Seventh Test\n",
-        "users.csv": "id,email,name\nu9,csm.one@example.test,Other Person\n",
+        "users.csv": "id,email,name\nu9,CSM.One@example.test,Other Person\n",
     }
     before = dump(seeded)
 
-    with pytest.raises(StoreRefused) as caught:
+    with pytest.raises(ImportRejected) as caught:
         run_import(seeded, write_files(tmp_path / "input", files))
 
-    assert str(caught.value).startswith(
-        "the store refused the import, so nothing was written: "
-    )
+    (problem,) = caught.value.problems
+    assert "user 'u1' in the store has the e-mail 'CSM.One@example.test'" in problem
+    assert problem.startswith("users.csv, row 2, column email")
     assert dump(seeded) == before
