@@ -37,3 +37,7 @@ class CapacityExhausted(TenureError):
 
 class NoCsmAvailable(TenureError):
     """No rule or CSM can take an account that must move; nothing was changed."""
+
+
+class TokenNotFound(NotFound):
+    """No API token has the id asked for, or the caller may not see it."""

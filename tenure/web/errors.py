@@ -60,6 +60,10 @@ async def _on_tenure_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, TenureError)
     status, code = _status_of(exc)
     if _is_api(request):
+        problems = getattr(exc, "problems", None)
+        if isinstance(problems, dict):
+            listed = [{"field": f, "reason": r} for f, r in problems.items()]
+            return _error(status, code, str(exc), problems=listed)
         return _error(status, code, str(exc))
     if isinstance(exc, NotSignedIn):
         return RedirectResponse("/login", status_code=303)
