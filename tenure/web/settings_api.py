@@ -1,5 +1,6 @@
 """The settings JSON API: scorecards, alert rules, users and API tokens."""
 
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
@@ -70,10 +71,17 @@ UserId = Annotated[str, _id_of("user")]
 TokenId = Annotated[str, _id_of("token")]
 
 
+def _aware(moment: datetime | None) -> datetime | None:
+    """SQLite gives back naive datetimes; every stored instant is UTC."""
+    if moment is None or moment.tzinfo is not None:
+        return moment
+    return moment.replace(tzinfo=UTC)
+
+
 def _change_out(change: Any) -> ChangeOut:
     return ChangeOut(
         changed_by=change.changed_by,
-        changed_at=change.changed_at,
+        changed_at=_aware(change.changed_at),
         before=change.before,
         after=change.after,
     )
@@ -280,9 +288,9 @@ def _token_out(token: ApiToken) -> TokenOut:
         id=token.id,
         name=token.name,
         user_id=token.user_id,
-        created_at=token.created_at,
-        last_used_at=token.last_used_at,
-        revoked_at=token.revoked_at,
+        created_at=_aware(token.created_at),
+        last_used_at=_aware(token.last_used_at),
+        revoked_at=_aware(token.revoked_at),
     )
 
 

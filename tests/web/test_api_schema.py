@@ -25,6 +25,19 @@ OPERATIONS = [
     ("/api/alerts/{alert_id}/resolve", "POST"),
     ("/api/metrics", "GET"),
     ("/api/renewals", "GET"),
+    ("/api/scorecards", "GET"),
+    ("/api/scorecards/{scorecard_id}", "GET"),
+    ("/api/scorecards/{scorecard_id}", "PUT"),
+    ("/api/alert-rules", "GET"),
+    ("/api/alert-rules", "POST"),
+    ("/api/alert-rules/{rule_id}", "GET"),
+    ("/api/alert-rules/{rule_id}", "PUT"),
+    ("/api/users", "GET"),
+    ("/api/users", "POST"),
+    ("/api/users/{user_id}", "PATCH"),
+    ("/api/tokens", "GET"),
+    ("/api/tokens", "POST"),
+    ("/api/tokens/{token_id}", "DELETE"),
 ]
 EXAMPLES = 15
 
