@@ -201,3 +201,22 @@ def set_rule_active(
         rule.is_active = is_active
         _record(session, rule, before, changed_by=changed_by, changed_at=changed_at)
     return rule
+
+
+def describe_rule_change(
+    before: Mapping[str, Any] | None, after: Mapping[str, Any]
+) -> list[str]:
+    """What a rule change did, one short phrase per field."""
+    if before is None:
+        return ["created"]
+    said = []
+    for field, value in after.items():
+        if before.get(field) == value:
+            continue
+        if field == "is_active":
+            said.append("enabled" if value else "disabled")
+        elif field == "is_auto_closed":
+            said.append("auto-close on" if value else "auto-close off")
+        else:
+            said.append(f"{field.replace('_', ' ')} {before.get(field)} → {value}")
+    return said or ["saved without changes"]

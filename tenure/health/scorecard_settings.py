@@ -253,3 +253,28 @@ def update_scorecard(
         measures=len(ordered),
     )
     return change
+
+
+def describe_change(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[str]:
+    """What a scorecard change did, one short phrase per field or measure."""
+    said = [
+        f"{field.replace('_', ' ')} {before.get(field)} → {after.get(field)}"
+        for field in ("name", "red_below", "green_from")
+        if before.get(field) != after.get(field)
+    ]
+    old = {m["measure"]: m for m in before.get("measures", [])}
+    new = {m["measure"]: m for m in after.get("measures", [])}
+    for name in [*old, *(n for n in new if n not in old)]:
+        if name not in new:
+            said.append(f"{name} dropped")
+        elif name not in old:
+            said.append(f"{name} added with weight {new[name]['weight']}")
+        elif old[name]["weight"] != new[name]["weight"]:
+            said.append(f"{name} weight {old[name]['weight']} → {new[name]['weight']}")
+        if (
+            name in old
+            and name in new
+            and old[name]["thresholds"] != new[name]["thresholds"]
+        ):
+            said.append(f"{name} thresholds changed")
+    return said or ["saved without changes"]

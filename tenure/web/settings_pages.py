@@ -12,6 +12,7 @@ from tenure.alerts.rule_settings import (
     InvalidAlertRule,
     RuleSettings,
     create_rule,
+    describe_rule_change,
     get_rule_or_raise,
     list_rules,
     rule_changes,
@@ -25,6 +26,7 @@ from tenure.health.scorecard_settings import (
     MeasureSetting,
     ScorecardSettings,
     check_scorecard_settings,
+    describe_change,
     list_scorecards,
     measure_field,
     scorecard_view,
@@ -157,6 +159,7 @@ def _scorecard_form(
         problems=problems or {},
         measures=list(MEASURES),
         measure_field=measure_field,
+        describe_change=describe_change,
         can_edit=caller.user.role == "admin",
         saved=saved,
     )
@@ -226,6 +229,7 @@ def _rule_form(
         changes=changes or [],
         severities=SEVERITIES,
         known=sorted(KNOWN_VALUES),
+        describe_change=describe_rule_change,
         saved=saved,
     )
 

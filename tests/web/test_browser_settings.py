@@ -54,7 +54,9 @@ def test_an_admin_edits_a_scorecard_weight_and_an_alert_rule(page, demo_site):
     page.wait_for_url("**/settings/scorecards/default?saved=true")
     assert "next health job" in page.locator("[role=status]").inner_text()
     assert page.input_value("input[name='weight.nps_average']") == "25"
-    assert page.locator("ul.changes li").count() == 1
+    changes = page.locator("ul.changes li")
+    assert changes.count() == 1
+    assert changes.first.inner_text().endswith("nps_average weight 10 → 25")
     assert _weight(demo_site, "nps_average") == 25
 
     page.goto("/settings/alert-rules")
@@ -62,6 +64,11 @@ def test_an_admin_edits_a_scorecard_weight_and_an_alert_rule(page, demo_site):
     page.fill("textarea[name=condition]", "days_since_last_login >= 21")
     page.click("button:has-text('Save rule')")
     page.wait_for_url("**/settings/alert-rules/no_login?saved=true")
+    assert (
+        page.locator("ul.changes li")
+        .first.inner_text()
+        .endswith("condition days_since_last_login >= 30 → days_since_last_login >= 21")
+    )
     page.goto("/settings/alert-rules")
     row = page.locator("#rule-no_login")
     assert "days_since_last_login >= 21" in row.inner_text()
