@@ -17,7 +17,7 @@ from tenure.web import (
     settings_pages,
     user_pages,
 )
-from tenure.web.errors import install_error_handlers
+from tenure.web.errors import install_error_handlers, refuse_nul_in_address
 from tenure.web.formatting import install_filters
 from tenure.web.security import load_secret_key
 from tenure.web.tracking import router as tracking_router
@@ -51,6 +51,7 @@ def create_app(workspace: Workspace) -> FastAPI:
     install_filters(templates.env, workspace.settings.reporting_currency)
     app.state.templates = templates
     install_error_handlers(app)
+    app.middleware("http")(refuse_nul_in_address)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
 
     @app.get("/api/health", tags=["service"])

@@ -1,5 +1,7 @@
 """One JSON error shape for every failure the API reports; pages get an HTML page."""
 
+from collections.abc import Awaitable, Callable
+
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
@@ -90,6 +92,19 @@ async def _on_validation_error(request: Request, exc: Exception) -> Response:
     if not _is_api(request):
         return _page(request, 422, message)
     return _error(422, "invalid_request", message, problems=problems)
+
+
+async def refuse_nul_in_address(
+    request: Request, call_next: Callable[[Request], Awaitable[Response]]
+) -> Response:
+    """A NUL character in the path or query can never name anything, and some
+    databases refuse it in a query; answer 400 before any handler runs."""
+    if "\x00" in request.url.path or "%00" in request.url.query.lower():
+        message = "the address contains a NUL character (%00); remove it"
+        if _is_api(request):
+            return _error(400, "bad_request", message)
+        return _page(request, 400, message)
+    return await call_next(request)
 
 
 def install_error_handlers(app: FastAPI) -> None:

@@ -112,3 +112,13 @@ def test_session_callers_need_the_csrf_header_to_write(demo_site):
         )
     assert without.status_code == 403
     assert with_header.status_code == 201
+
+
+def test_a_nul_character_in_the_address_is_a_400_on_every_database(demo_site):
+    with _api(demo_site, demo_site.admin_email) as api:
+        in_path = api.get("/api/accounts/acc%00x")
+        in_query = api.get("/api/alerts", params={"csm": "a\x00b"})
+        fine = api.get("/api/alerts", params={"csm": "a-b"})
+    assert in_path.status_code == in_query.status_code == 400
+    assert "NUL character" in in_query.json()["error"]["message"]
+    assert fine.status_code == 200
