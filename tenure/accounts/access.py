@@ -3,7 +3,7 @@
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import structlog
 from argon2 import PasswordHasher
@@ -12,7 +12,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from tenure.accounts.access_models import ApiToken, WebSession
-from tenure.accounts.errors import InvalidRosterEntry, UserNotFound
+from tenure.accounts.errors import InvalidRosterEntry, TokenNotFound, UserNotFound
 from tenure.accounts.models import User
 
 log = structlog.get_logger()
@@ -157,3 +157,42 @@ def find_token_user(session: Session, plain: str, *, now: datetime) -> User | No
         return None
     token.last_used_at = now
     return session.get(User, token.user_id)
+
+
+def list_tokens(session: Session, *, user_id: str | None = None) -> list[ApiToken]:
+    """Tokens of one user (or of everyone), newest first, revoked ones included."""
+    query = select(ApiToken).order_by(ApiToken.created_at.desc(), ApiToken.id)
+    if user_id is not None:
+        query = query.where(ApiToken.user_id == user_id)
+    return list(session.scalars(query))
+
+
+def revoke_token(
+    session: Session, token_id: str, *, now: datetime, user_id: str | None = None
+) -> ApiToken:
+    """Stop a token working; with `user_id`, only a token of that user."""
+    token = session.get(ApiToken, token_id)
+    if token is None or (user_id is not None and token.user_id != user_id):
+        raise TokenNotFound(f"no API token {token_id!r} of yours; list your tokens")
+    if token.revoked_at is None:
+        token.revoked_at = now
+        session.flush()
+        log.info("accounts.token_revoked", token_id=token.id, user_id=token.user_id)
+    return token
+
+
+def deactivate_user(session: Session, user_id: str, *, on: date, now: datetime) -> User:
+    """Stop a user signing in: password, sessions and tokens go; `left_on` is set."""
+    user = session.get(User, user_id)
+    if user is None:
+        raise UserNotFound(f"no user with id {user_id!r}; list the users")
+    user.password_hash = None
+    if user.left_on is None or user.left_on > on:
+        user.left_on = on
+    session.execute(delete(WebSession).where(WebSession.user_id == user_id))
+    for token in list_tokens(session, user_id=user_id):
+        if token.revoked_at is None:
+            token.revoked_at = now
+    session.flush()
+    log.info("accounts.user_deactivated", user_id=user_id)
+    return user

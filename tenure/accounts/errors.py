@@ -41,3 +41,7 @@ class NoCsmAvailable(TenureError):
 
 class NoteNotFound(NotFound):
     """No note has the id asked for."""
+
+
+class TokenNotFound(NotFound):
+    """No API token has the id asked for, or the caller may not see it."""

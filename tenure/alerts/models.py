@@ -39,6 +39,20 @@ class AlertRule(Base):
     is_auto_closed: Mapped[bool] = mapped_column(Boolean, default=True)
 
 
+class AlertRuleChange(Base):
+    """Who created, edited, enabled or disabled an alert rule, when, and how."""
+
+    __tablename__ = "alert_rule_changes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    rule_id: Mapped[str] = mapped_column(ForeignKey("alert_rules.id"), index=True)
+    changed_by: Mapped[str] = mapped_column(String(64))
+    changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # The rule's fields before (None on creation) and after the change.
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    after: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
 class Alert(Base):
     """One firing of a rule for an account, routed to the account's CSM."""
 

@@ -1,6 +1,7 @@
-"""`tenure serve`: run the web application."""
+"""`tenure serve`: run the web application and schedule the named jobs."""
 
 import socket
+from datetime import UTC, date, datetime
 from typing import Annotated
 
 import typer
@@ -8,8 +9,13 @@ import uvicorn
 
 from tenure.cli.context import workspace_of
 from tenure.core.errors import ConfigurationError
+from tenure.core.jobs import JobScheduler
 from tenure.core.workspace import Workspace
 from tenure.web.app import create_app
+
+# In this order: health reads the rollups, alerts read the health scores.
+SCHEDULED_JOBS = ("rollups", "health", "alerts")
+DEFAULT_JOBS_EVERY_MINUTES = 60.0
 
 
 def serve(
@@ -18,19 +24,67 @@ def serve(
     port: Annotated[
         int, typer.Option(min=1, max=65535, help="Port to listen on.")
     ] = 8000,
+    jobs_every: Annotated[
+        float,
+        typer.Option(
+            min=0.01,
+            envvar="TENURE_JOBS_EVERY_MINUTES",
+            help="Minutes between runs of the jobs (rollups, health, alerts); "
+            "they also run once at start.",
+        ),
+    ] = DEFAULT_JOBS_EVERY_MINUTES,
+    jobs: Annotated[
+        bool,
+        typer.Option("--jobs/--no-jobs", help="Run the scheduled jobs in-process."),
+    ] = True,
 ) -> None:
-    """Serve the web application and the APIs until interrupted."""
-    serve_workspace(workspace_of(ctx), host=host, port=port)
+    """Serve the web application and the APIs until interrupted, running the
+    rollups, health and alerts jobs every --jobs-every minutes."""
+    serve_workspace(
+        workspace_of(ctx),
+        host=host,
+        port=port,
+        jobs_every_minutes=jobs_every if jobs else None,
+    )
 
 
-def serve_workspace(workspace: Workspace, *, host: str, port: int) -> None:
-    """Serve one workspace until interrupted, once the address is known to be free."""
+def _today() -> date:
+    return datetime.now(UTC).date()
+
+
+def serve_workspace(
+    workspace: Workspace,
+    *,
+    host: str,
+    port: int,
+    jobs_every_minutes: float | None = None,
+) -> None:
+    """Serve one workspace until interrupted, once the address is known to be free;
+    with `jobs_every_minutes`, the scheduled jobs run in a background thread."""
     listener = bind_listener(host=host, port=port)
     app = create_app(workspace)
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
+    scheduler = None
+    if jobs_every_minutes is not None:
+        scheduler = JobScheduler(
+            workspace,
+            names=SCHEDULED_JOBS,
+            every_seconds=jobs_every_minutes * 60,
+            today=_today,
+        )
     typer.echo(f"Tenure is serving at http://{host}:{port}/ (Ctrl+C stops it)")
-    with listener:
-        server.run(sockets=[listener])
+    if scheduler is not None:
+        typer.echo(
+            f"Jobs {', '.join(SCHEDULED_JOBS)} run now and every "
+            f"{jobs_every_minutes:g} minutes (--no-jobs turns them off)"
+        )
+        scheduler.start()
+    try:
+        with listener:
+            server.run(sockets=[listener])
+    finally:
+        if scheduler is not None:
+            scheduler.stop(timeout=30)
 
 
 def bind_listener(*, host: str, port: int) -> socket.socket:

@@ -1,12 +1,13 @@
 """Tables for scorecards (measures, thresholds, weights, bands) and daily scores."""
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
     JSON,
     Boolean,
     Date,
+    DateTime,
     ForeignKey,
     Integer,
     String,
@@ -70,3 +71,19 @@ class HealthScore(Base):
     score: Mapped[int] = mapped_column(Integer)
     band: Mapped[str] = mapped_column(String(16))
     parts: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class ScorecardChange(Base):
+    """Who changed a scorecard's bands or measures, when, and to what."""
+
+    __tablename__ = "health_scorecard_changes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    scorecard_id: Mapped[str] = mapped_column(
+        ForeignKey("health_scorecards.id"), index=True
+    )
+    changed_by: Mapped[str] = mapped_column(String(64))
+    changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # The scorecard before and after: bands and every measure's weight/thresholds.
+    before: Mapped[dict[str, Any]] = mapped_column(JSON)
+    after: Mapped[dict[str, Any]] = mapped_column(JSON)

@@ -12,8 +12,10 @@ from tenure.accounts.models import Account, Contact, Ticket, User
 from tenure.accounts.notes import NoteView, list_notes
 from tenure.accounts.onboarding import MilestoneStatus, onboarding_statuses
 from tenure.accounts.service import get_account_or_raise
+from tenure.activity.rollups import RollupStore
 from tenure.surveys.models import SurveyResponse
 from tenure.web.alert_view import AlertRow, account_alerts
+from tenure.web.contact_view import ContactPanel, contact_panel
 from tenure.web.health_view import HealthPanel, bands_by_account, health_panel
 from tenure.web.portfolio import ArrChange, Portfolio
 
@@ -147,6 +149,7 @@ class Account360:
     health: HealthPanel | None = None
     alerts: list[AlertRow] = field(default_factory=list)
     authors: dict[str, str] = field(default_factory=dict)
+    contact_activity: ContactPanel | None = None
 
 
 def _rows_of(session: Session, model: Any, account_id: str, order: Any) -> list[Any]:
@@ -154,10 +157,18 @@ def _rows_of(session: Session, model: Any, account_id: str, order: Any) -> list[
     return list(session.scalars(query))
 
 
-def account_360(session: Session, portfolio: Portfolio, account_id: str) -> Account360:
-    """The account page's data; raises AccountNotFound for an unknown id."""
+def account_360(
+    session: Session,
+    portfolio: Portfolio,
+    account_id: str,
+    *,
+    rollups: RollupStore | None = None,
+) -> Account360:
+    """The account page's data; raises AccountNotFound for an unknown id. With
+    `rollups`, each contact's last login and logins in the last 30 days."""
     detail = get_account_or_raise(session, account_id)
     as_of = portfolio.as_of
+    contacts = _rows_of(session, Contact, account_id, Contact.name)
     active = [
         line
         for line in detail.contract_lines
@@ -172,7 +183,7 @@ def account_360(session: Session, portfolio: Portfolio, account_id: str) -> Acco
         times_renewed=portfolio.times_renewed(account_id),
         arr_history=portfolio.arr_history(account_id),
         contract_lines=detail.contract_lines,
-        contacts=_rows_of(session, Contact, account_id, Contact.name),
+        contacts=contacts,
         tickets=_rows_of(session, Ticket, account_id, Ticket.opened_at.desc()),
         responses=_rows_of(
             session, SurveyResponse, account_id, SurveyResponse.responded_at.desc()
@@ -183,4 +194,9 @@ def account_360(session: Session, portfolio: Portfolio, account_id: str) -> Acco
         health=health_panel(session, account_id, as_of=as_of),
         alerts=account_alerts(session, account_id, as_of=as_of),
         authors={u.id: u.name for u in session.scalars(select(User))},
+        contact_activity=contact_panel(
+            rollups, contacts, account_id=account_id, as_of=as_of
+        )
+        if rollups is not None
+        else None,
     )

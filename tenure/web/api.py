@@ -7,6 +7,7 @@ from fastapi import APIRouter, Query, Request
 
 from tenure.accounts.notes import add_note
 from tenure.accounts.service import get_account_or_raise
+from tenure.activity.rollups import rollup_store
 from tenure.metrics.registry import resolve_metric
 from tenure.web.account_view import (
     AccountFilter,
@@ -23,6 +24,7 @@ from tenure.web.schemas import (
     AccountList,
     AccountSummary,
     ArrChangeOut,
+    ContactOut,
     ContractLineOut,
     ErrorOut,
     MetricOut,
@@ -102,9 +104,12 @@ def list_accounts(
 def get_account(
     request: Request, db: Db, caller: Caller, as_of: AsOf, account_id: str
 ) -> AccountDetailOut:
-    """One account: ARR history, contract lines, renewals count, seats and notes."""
+    """One account: ARR history, contract lines, renewals count, seats, contacts
+    with their last login (from the daily rollups) and notes."""
     portfolio = portfolio_of(request, as_of)
-    view = account_360(db, portfolio, account_id)
+    rollups = rollup_store(request.app.state.workspace.settings)
+    view = account_360(db, portfolio, account_id, rollups=rollups)
+    panel = view.contact_activity
     a = view.account
     row = AccountRow(
         a.id,
@@ -121,6 +126,18 @@ def get_account(
         industry=a.industry,
         country=a.country,
         seats=view.seats,
+        active_contacts_30d=panel.active_30d if panel else 0,
+        contacts=[
+            ContactOut(
+                id=r.contact.id,
+                name=r.contact.name,
+                email=r.contact.email,
+                role=r.contact.role,
+                last_login_on=r.last_login_on,
+                logins_30d=r.logins_30d,
+            )
+            for r in (panel.rows if panel else [])
+        ],
         times_renewed=view.times_renewed,
         arr_history=[
             ArrChangeOut(

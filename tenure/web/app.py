@@ -9,8 +9,18 @@ from fastapi.templating import Jinja2Templates
 from tenure import __version__
 from tenure.activity.store import EventStore
 from tenure.core.workspace import Workspace
-from tenure.web import alert_routes, api, onboarding_api, pages, team_api, team_pages
-from tenure.web.errors import install_error_handlers
+from tenure.web import (
+    alert_routes,
+    api,
+    onboarding_api,
+    pages,
+    settings_api,
+    settings_pages,
+    team_api,
+    team_pages,
+    user_pages,
+)
+from tenure.web.errors import install_error_handlers, refuse_nul_in_address
 from tenure.web.formatting import install_filters
 from tenure.web.security import load_secret_key
 from tenure.web.tracking import router as tracking_router
@@ -25,9 +35,10 @@ def create_app(workspace: Workspace) -> FastAPI:
         version=__version__,
         description=(
             "Tenure's JSON API: accounts, the account 360, health scores, alerts, "
-            "the metric suite, renewals and notes. Authenticate with "
-            "`Authorization: Bearer <token>` (create one with "
-            "`tenure tokens create`) or a signed-in "
+            "the metric suite, renewals and notes; scorecards, alert rules, users "
+            "and API tokens. Authenticate with `Authorization: Bearer <token>` "
+            "(create one on the Tokens page or with `tenure tokens create`) or a "
+            "signed-in "
             "browser session; session requests that change data also send the "
             "`X-CSRF-Token` header. Every error has the shape "
             '`{"error": {"code": ..., "message": ...}}`.'
@@ -43,6 +54,7 @@ def create_app(workspace: Workspace) -> FastAPI:
     install_filters(templates.env, workspace.settings.reporting_currency)
     app.state.templates = templates
     install_error_handlers(app)
+    app.middleware("http")(refuse_nul_in_address)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
 
     @app.get("/api/health", tags=["service"])
@@ -58,4 +70,7 @@ def create_app(workspace: Workspace) -> FastAPI:
     app.include_router(pages.router)
     app.include_router(alert_routes.page_router)
     app.include_router(team_pages.router)
+    app.include_router(settings_api.router)
+    app.include_router(settings_pages.router)
+    app.include_router(user_pages.router)
     return app

@@ -1,5 +1,7 @@
 """One JSON error shape for every failure the API reports; pages get an HTML page."""
 
+from collections.abc import Awaitable, Callable
+
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
@@ -60,6 +62,10 @@ async def _on_tenure_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, TenureError)
     status, code = _status_of(exc)
     if _is_api(request):
+        problems = getattr(exc, "problems", None)
+        if isinstance(problems, dict):
+            listed = [{"field": f, "reason": r} for f, r in problems.items()]
+            return _error(status, code, str(exc), problems=listed)
         return _error(status, code, str(exc))
     if isinstance(exc, NotSignedIn):
         return RedirectResponse("/login", status_code=303)
@@ -86,6 +92,19 @@ async def _on_validation_error(request: Request, exc: Exception) -> Response:
     if not _is_api(request):
         return _page(request, 422, message)
     return _error(422, "invalid_request", message, problems=problems)
+
+
+async def refuse_nul_in_address(
+    request: Request, call_next: Callable[[Request], Awaitable[Response]]
+) -> Response:
+    """A NUL character in the path or query can never name anything, and some
+    databases refuse it in a query; answer 400 before any handler runs."""
+    if "\x00" in request.url.path or "%00" in request.url.query.lower():
+        message = "the address contains a NUL character (%00); remove it"
+        if _is_api(request):
+            return _error(400, "bad_request", message)
+        return _page(request, 400, message)
+    return await call_next(request)
 
 
 def install_error_handlers(app: FastAPI) -> None:

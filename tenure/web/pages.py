@@ -1,4 +1,4 @@
-"""HTML pages for people: sign-in, dashboard, accounts, book, renewals, users."""
+"""HTML pages for people: sign-in, dashboard, accounts, book, renewals."""
 
 import secrets
 from datetime import UTC, date, datetime
@@ -10,10 +10,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 
 from tenure.accounts.access import authenticate, close_session, open_session
-from tenure.accounts.models import USER_ROLES, Account, User
+from tenure.accounts.models import Account, User
 from tenure.accounts.notes import add_note, list_notes
-from tenure.accounts.roster import get_user_or_raise, set_role
+from tenure.accounts.roster import get_user_or_raise
 from tenure.accounts.service import get_account_or_raise
+from tenure.activity.rollups import rollup_store
 from tenure.core.time import Grain
 from tenure.metrics.registry import resolve_metric
 from tenure.web.account_view import (
@@ -43,7 +44,6 @@ from tenure.web.security import (
     check_csrf,
     identify,
     now_utc,
-    require_admin,
     require_note_writer,
     set_session_cookie,
 )
@@ -264,7 +264,8 @@ def _list_links(wanted: AccountFilter, pages: int) -> dict[str, Any]:
 def account_page_view(
     request: Request, db: Db, caller: Caller, as_of: AsOf, account_id: str
 ) -> Response:
-    view = account_360(db, portfolio_of(request, as_of), account_id)
+    rollups = rollup_store(request.app.state.workspace.settings)
+    view = account_360(db, portfolio_of(request, as_of), account_id, rollups=rollups)
     return _render(
         request,
         "account.html",
@@ -370,25 +371,3 @@ def renewals(
         as_of=as_of,
         currency=portfolio.currency,
     )
-
-
-@router.get("/users")
-def users_page(request: Request, db: Db, caller: Caller) -> Response:
-    require_admin(caller.user)
-    users = list(db.scalars(select(User).order_by(User.name)))
-    return _render(request, "users.html", caller, users=users, roles=USER_ROLES)
-
-
-@router.post("/users/{user_id}/role")
-def change_role(
-    db: Db,
-    caller: Caller,
-    user_id: str,
-    role: Text,
-    csrf_token: Annotated[str, Form()] = "",
-) -> Response:
-    check_csrf(caller, csrf_token)
-    require_admin(caller.user)
-    set_role(db, user_id, role)
-    db.commit()
-    return RedirectResponse("/users", status_code=303)

@@ -64,11 +64,24 @@ class NoteOut(BaseModel):
     tags: list[str]
 
 
+class ContactOut(BaseModel):
+    id: str
+    name: str | None
+    email: str | None
+    role: str | None
+    last_login_on: date | None = Field(description="null when never seen.")
+    logins_30d: int = Field(description="Logins in the 30 days ending on as_of.")
+
+
 class AccountDetailOut(BaseModel):
     account: AccountSummary
     industry: str | None
     country: str | None
     seats: int
+    active_contacts_30d: int = Field(
+        description="Contacts with any event in the 30 days ending on as_of."
+    )
+    contacts: list[ContactOut] = Field(description="Most recent login first.")
     times_renewed: int
     arr_history: list[ArrChangeOut]
     contract_lines: list[ContractLineOut]

@@ -4,7 +4,7 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from fastapi import Request, Response
@@ -120,6 +120,62 @@ def require_note_writer(user: User, account: Account) -> None:
 def require_admin(user: User) -> None:
     if user.role != "admin":
         raise NotAllowed("only admins manage users; ask an admin")
+
+
+def require_settings_reader(user: User) -> None:
+    """Admins, leaders and CSMs may read scorecards; viewers may not."""
+    if user.role not in ("admin", "leader", "csm"):
+        raise NotAllowed(
+            f"a {user.role} cannot open the settings; ask an admin for another role"
+        )
+
+
+def require_settings_admin(user: User) -> None:
+    if user.role != "admin":
+        raise NotAllowed(
+            f"only admins change settings and alert rules; a {user.role} cannot"
+        )
+
+
+INVITATION_LIFETIME = timedelta(days=7)
+
+
+def _account_state(user: User) -> str:
+    """Changes once the invitation is used (password) or the user leaves."""
+    left = user.left_on.isoformat() if user.left_on else ""
+    state = f"{user.password_hash or ''}|{left}"
+    return hashlib.sha256(state.encode()).hexdigest()[:16]
+
+
+def invitation_token(key: bytes, user: User, *, now: datetime) -> str:
+    """A signed link token that lets the user choose a password, once, for 7 days."""
+    expires = int((now + INVITATION_LIFETIME).timestamp())
+    return sign(key, f"{user.id}~{expires}~{_account_state(user)}")
+
+
+def invited_user_id(key: bytes, token: str) -> tuple[str, int, str] | None:
+    """The user id, expiry (epoch seconds) and state an invitation was made for."""
+    value = unsign(key, token)
+    parts = value.rsplit("~", 2) if value is not None else []
+    if len(parts) != 3:
+        return None
+    user_id, expires, state = parts
+    return (user_id, int(expires), state) if expires.isdigit() else None
+
+
+def read_invitation(
+    key: bytes, token: str, user: User | None, *, now: datetime
+) -> bool:
+    """True when the token is genuine, unexpired and unused for that user."""
+    found = invited_user_id(key, token)
+    if found is None or user is None:
+        return False
+    user_id, expires, state = found
+    return (
+        user_id == user.id
+        and now.timestamp() < expires
+        and hmac.compare_digest(state, _account_state(user))
+    )
 
 
 def set_session_cookie(

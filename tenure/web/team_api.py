@@ -21,11 +21,9 @@ from tenure.accounts.assignment_rules import (
     update_rule,
 )
 from tenure.accounts.roster import (
-    add_user,
     get_user_or_raise,
     set_capacity,
     set_coverage,
-    set_role,
 )
 from tenure.accounts.service import get_account_or_raise
 from tenure.core.workspace import Workspace
@@ -48,12 +46,15 @@ from tenure.web.team_schemas import (
     RuleOut,
     StretchOut,
     UnplacedOut,
+    UserCreatedOut,
     UserIn,
     UserList,
     UserOut,
     UserPatch,
 )
 from tenure.web.team_view import RosterRow, page_of, roster_rows
+from tenure.web.user_actions import add_web_user, invitation_url
+from tenure.web.user_actions import change_user as change_access
 
 ERRORS: dict[int | str, dict[str, object]] = {
     status: {"model": ErrorOut} for status in (400, 401, 403, 404, 422)
@@ -91,6 +92,7 @@ def _user_out(row: RosterRow, currency: str) -> UserOut:
         arr_cents=row.arr_cents,
         currency=currency,
         capacity_used=row.capacity_used,
+        can_sign_in=u.password_hash is not None,
     )
 
 
@@ -138,18 +140,20 @@ def get_roster_user(
 @router.post("/users", status_code=201)
 def create_user(
     request: Request, db: Db, caller: Caller, as_of: AsOf, body: UserIn
-) -> UserOut:
-    """Add a user to the roster (admins only). The e-mail must be unique without
-    regard to case; signing in needs a password set with `tenure users set-password`."""
+) -> UserCreatedOut:
+    """Add a user to the roster (admins only) with a first password, or with an
+    invitation link for them to choose one (valid 7 days, used once). The e-mail
+    must be unique without regard to case."""
     check_csrf(caller, request.headers.get("x-csrf-token"))
     require_admin_for(caller.user, "add users")
-    add_user(
+    user = add_web_user(
         db,
-        user_id=body.id,
         email=body.email,
         name=body.name,
         role=body.role,
         fte=Decimal(str(body.fte)),
+        user_id=body.id,
+        password=body.password,
         joined_on=body.joined_on,
         capacity_accounts=body.capacity_accounts,
         capacity_arr_cents=body.capacity_arr_cents,
@@ -157,7 +161,10 @@ def create_user(
         territories=body.territories,
     )
     db.commit()
-    return _one_user(request, db, body.id, as_of)
+    link = None if body.password else invitation_url(request, user)
+    return UserCreatedOut(
+        user=_one_user(request, db, user.id, as_of), invitation_url=link
+    )
 
 
 @router.patch("/users/{user_id}")
@@ -169,13 +176,18 @@ def change_user(
     user_id: UserPath,
     body: UserPatch,
 ) -> UserOut:
-    """Change a user's role, FTE, capacity or coverage (admins only); fields left
+    """Change a user's role, FTE, capacity or coverage, or deactivate them with
+    `is_active: false` (admins only; never your own admin access); fields left
     out keep their value, `clear_limits` removes both capacity limits."""
     check_csrf(caller, request.headers.get("x-csrf-token"))
     require_admin_for(caller.user, "change users")
-    get_user_or_raise(db, user_id)
-    if body.role is not None:
-        set_role(db, user_id, body.role)
+    change_access(
+        db,
+        caller.user,
+        user_id,
+        role=body.role,
+        deactivate=body.is_active is False,
+    )
     set_capacity(
         db,
         user_id,

@@ -45,6 +45,7 @@ class UserOut(BaseModel):
     capacity_used: float | None = Field(
         description="Accounts over account capacity; null without a limit."
     )
+    can_sign_in: bool = Field(description="Has a password and is not deactivated.")
 
 
 class UserList(BaseModel):
@@ -55,7 +56,9 @@ class UserList(BaseModel):
 
 
 class UserIn(BaseModel):
-    id: UserId
+    id: UserId | None = Field(
+        default=None, description="Made from the e-mail when left out."
+    )
     email: Annotated[
         str, Field(min_length=3, max_length=320, pattern=r"^[^\x00-\x1f\x7f]*$")
     ]
@@ -67,6 +70,19 @@ class UserIn(BaseModel):
     capacity_arr_cents: Cents | None = None
     segments: list[Text] = Field(default_factory=list, max_length=50)
     territories: list[Text] = Field(default_factory=list, max_length=50)
+    password: str | None = Field(
+        default=None,
+        max_length=200,
+        description="At least 10 characters; without it an invitation link is "
+        "returned, valid 7 days, for the user to choose one.",
+    )
+
+
+class UserCreatedOut(BaseModel):
+    user: UserOut
+    invitation_url: str | None = Field(
+        description="Where the user chooses a password; null when one was given."
+    )
 
 
 class UserPatch(BaseModel):
@@ -77,6 +93,11 @@ class UserPatch(BaseModel):
     clear_limits: bool = Field(default=False, description="Remove both limits.")
     segments: list[Text] | None = Field(default=None, max_length=50)
     territories: list[Text] | None = Field(default=None, max_length=50)
+    is_active: Literal[False] | None = Field(
+        default=None,
+        description="false deactivates the user: their password, sessions and "
+        "tokens stop working; it cannot be undone.",
+    )
 
 
 class RuleOut(BaseModel):

@@ -1,5 +1,6 @@
-"""A real server on loopback for web tests."""
+"""A real server on loopback for web tests, and a real headless Chromium."""
 
+import os
 import re
 import socket
 import threading
@@ -159,3 +160,31 @@ def scored_site(workspace, tmp_path) -> Iterator[DemoSite]:
     _score_and_alert(workspace)
     with _serve(workspace) as url:
         yield replace(site, url=url)
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    if not CHROMIUM.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{CHROMIUM} is missing; .ci/run installs Debian's chromium")
+        pytest.skip(f"{CHROMIUM} is missing; install it with apt-get install chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS
+        )
+        yield launched
+        launched.close()

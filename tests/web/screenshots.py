@@ -1,4 +1,5 @@
-"""Screenshots of the dashboard, an account page and the alerts inbox on demo data.
+"""Screenshots of the dashboard, an account page, the alerts inbox and the
+scorecard settings on demo data.
 
 Run from the checkout: `python -m tests.web.screenshots docs/screenshots`.
 """
@@ -13,13 +14,20 @@ from sqlalchemy import func, select
 from tenure.accounts.access import set_password
 from tenure.accounts.models import Account, Note, User
 from tenure.core.db import transaction
+from tenure.core.jobs import run_job
 from tenure.core.settings import Settings
 from tenure.core.workspace import init_workspace
 from tenure.demo.generator import generate_company
 from tenure.health.models import HealthScore
 from tenure.ingest.service import import_path
-from tests.web.conftest import DEMO_END, PASSWORD, _score_and_alert, _serve
-from tests.web.test_browser import CHROMIUM, CHROMIUM_ARGS
+from tests.web.conftest import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    DEMO_END,
+    PASSWORD,
+    _score_and_alert,
+    _serve,
+)
 
 
 def _busiest_account(workspace) -> str:
@@ -51,12 +59,14 @@ def take_screenshots(out_dir: Path) -> list[Path]:
             admin = session.scalars(select(User).where(User.role == "admin")).one()
             email = admin.email
             set_password(session, email, PASSWORD)
+        run_job("rollups", workspace, as_of=DEMO_END)
         _score_and_alert(workspace)
         account_id = _busiest_account(workspace)
         shots = [
             (f"/?period=2026&grain=month&as_of={DEMO_END}", "dashboard.png"),
             (f"/accounts/{account_id}?as_of={DEMO_END}", "account.png"),
             ("/alerts", "alerts.png"),
+            ("/settings/scorecards/default", "settings.png"),
         ]
         with _serve(workspace) as url, sync_playwright() as playwright:
             browser = playwright.chromium.launch(

@@ -4,7 +4,8 @@ import httpx
 
 from tenure.accounts.access import create_token
 from tenure.core.db import transaction
-from tests.web.conftest import sign_in
+from tenure.core.jobs import run_job
+from tests.web.conftest import DEMO_END, sign_in
 
 
 def _token(site, email: str) -> str:
@@ -112,3 +113,26 @@ def test_session_callers_need_the_csrf_header_to_write(demo_site):
         )
     assert without.status_code == 403
     assert with_header.status_code == 201
+
+
+def test_a_nul_character_in_the_address_is_a_400_on_every_database(demo_site):
+    with _api(demo_site, demo_site.admin_email) as api:
+        in_path = api.get("/api/accounts/acc%00x")
+        in_query = api.get("/api/alerts", params={"csm": "a\x00b"})
+        fine = api.get("/api/alerts", params={"csm": "a-b"})
+    assert in_path.status_code == in_query.status_code == 400
+    assert "NUL character" in in_query.json()["error"]["message"]
+    assert fine.status_code == 200
+
+
+def test_account_detail_lists_contacts_with_their_last_login(demo_site):
+    run_job("rollups", demo_site.workspace, as_of=DEMO_END)
+    with _api(demo_site, demo_site.admin_email) as api:
+        detail = api.get(
+            f"/api/accounts/{demo_site.account_id}", params={"as_of": str(DEMO_END)}
+        ).json()
+    contacts = detail["contacts"]
+    assert contacts
+    seen = [c["last_login_on"] for c in contacts if c["last_login_on"]]
+    assert seen and seen == sorted(seen, reverse=True)
+    assert detail["active_contacts_30d"] <= len(contacts)

@@ -49,6 +49,16 @@ OPERATIONS = [
     ("/api/notes", "GET"),
     ("/api/notes/{note_id}/tags", "PUT"),
     ("/api/churn-reasons", "GET"),
+    ("/api/scorecards", "GET"),
+    ("/api/scorecards/{scorecard_id}", "GET"),
+    ("/api/scorecards/{scorecard_id}", "PUT"),
+    ("/api/alert-rules", "GET"),
+    ("/api/alert-rules", "POST"),
+    ("/api/alert-rules/{rule_id}", "GET"),
+    ("/api/alert-rules/{rule_id}", "PUT"),
+    ("/api/tokens", "GET"),
+    ("/api/tokens", "POST"),
+    ("/api/tokens/{token_id}", "DELETE"),
 ]
 EXAMPLES = 15
 

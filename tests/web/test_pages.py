@@ -71,6 +71,12 @@ def test_every_page_renders_for_an_admin(demo_site):
             f"/book/{demo_site.csm_id}",
             "/renewals",
             "/users",
+            "/tokens",
+            "/settings/scorecards",
+            "/settings/scorecards/default",
+            "/settings/alert-rules",
+            "/settings/alert-rules/new",
+            "/settings/alert-rules/no_login",
         ):
             response = http.get(path)
             assert response.status_code == 200, (path, response.text[:300])
@@ -133,6 +139,48 @@ def test_only_admins_see_the_users_page(demo_site):
         sign_in(http, demo_site.csm_email)
         response = http.get("/users")
     assert response.status_code == 403
+
+
+def test_a_user_form_with_bad_fields_adds_nobody(demo_site):
+    with _client(demo_site) as http:
+        csrf = sign_in(http, demo_site.admin_email)
+        form = {
+            "email": "ola@tenure.example",
+            "name": "Ola Short",
+            "role": "csm",
+            "csrf_token": csrf,
+        }
+        bad_fte = http.post("/users", data={**form, "fte": "half"})
+        short = http.post(
+            "/users", data={**form, "access": "password", "password": "short"}
+        )
+        page = http.get("/users").text
+    assert bad_fte.status_code == 422
+    assert "FTE &#39;half&#39; is not a number" in bad_fte.text
+    assert short.status_code == 422
+    assert "shorter than 10 characters" in short.text
+    assert "ola@tenure.example" not in page
+
+
+def test_an_admin_adds_a_user_with_an_initial_password(demo_site):
+    with _client(demo_site) as http:
+        csrf = sign_in(http, demo_site.admin_email)
+        added = http.post(
+            "/users",
+            data={
+                "email": "pim@tenure.example",
+                "name": "Pim Password",
+                "role": "viewer",
+                "fte": "1",
+                "access": "password",
+                "password": PASSWORD,
+                "csrf_token": csrf,
+            },
+        )
+    assert added.status_code == 303
+    with _client(demo_site) as http:
+        sign_in(http, "pim@tenure.example")
+        assert http.get("/settings/scorecards").status_code == 403
 
 
 def test_sign_out_ends_the_session(demo_site):
