@@ -13,6 +13,7 @@ from tenure.web import alert_routes, api, pages
 from tenure.web.errors import install_error_handlers
 from tenure.web.formatting import install_filters
 from tenure.web.security import load_secret_key
+from tenure.web.survey_routes import install_surveys
 from tenure.web.tracking import router as tracking_router
 
 HERE = Path(__file__).parent
@@ -55,4 +56,5 @@ def create_app(workspace: Workspace) -> FastAPI:
     app.include_router(alert_routes.api_router)
     app.include_router(pages.router)
     app.include_router(alert_routes.page_router)
+    install_surveys(app, workspace)
     return app
