@@ -173,7 +173,7 @@ def survey_results(
             r.comment,
             local_date(r.responded_at, timezone),
         )
-        for r in sorted(answers, key=lambda r: r.responded_at, reverse=True)
+        for r in sorted(answers, key=lambda r: (r.responded_at, r.id), reverse=True)
         if r.comment and r.score is not None
     ]
     ordered = sorted(groups.values(), key=lambda g: (g.key == NONE_LABEL, g.label))
