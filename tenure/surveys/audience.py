@@ -7,7 +7,7 @@ campaign over the same contacts always picks the same people.
 
 import hashlib
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -17,6 +17,8 @@ from sqlalchemy.orm import Session
 from tenure.accounts.models import Account, Contact
 from tenure.surveys.models import SurveyCampaign, SurveyResponse, SurveySend
 from tenure.surveys.service import Audience
+
+CHUNK = 500
 
 
 def as_utc(moment: datetime) -> datetime:
@@ -51,39 +53,56 @@ def audience_contacts(session: Session, audience: Audience) -> list[Contact]:
     return list(session.scalars(query))
 
 
+def _chunks(ids: Iterable[str]) -> Iterator[list[str]]:
+    """Id lists small enough for any database's limit on bound parameters."""
+    unique = sorted(set(ids))
+    for start in range(0, len(unique), CHUNK):
+        yield unique[start : start + CHUNK]
+
+
 def _recently_answered(
     session: Session, contact_ids: Sequence[str], *, since: datetime
 ) -> set[str]:
-    rows = session.execute(
-        select(SurveyResponse.contact_id, SurveyResponse.responded_at).where(
-            SurveyResponse.contact_id.in_(contact_ids)
+    found: set[str] = set()
+    for chunk in _chunks(contact_ids):
+        rows = session.execute(
+            select(SurveyResponse.contact_id, SurveyResponse.responded_at).where(
+                SurveyResponse.contact_id.in_(chunk)
+            )
         )
-    )
-    return {c for c, at in rows if c is not None and as_utc(at) >= since}
+        found |= {c for c, at in rows if c is not None and as_utc(at) >= since}
+    return found
 
 
 def _recently_sent_unanswered(
     session: Session, contact_ids: Sequence[str], *, since: datetime
 ) -> set[str]:
-    rows = session.execute(
-        select(SurveySend.contact_id, SurveySend.queued_at).where(
-            SurveySend.contact_id.in_(contact_ids),
-            SurveySend.response_id.is_(None),
-            SurveySend.status != "failed",
+    found: set[str] = set()
+    for chunk in _chunks(contact_ids):
+        rows = session.execute(
+            select(SurveySend.contact_id, SurveySend.queued_at).where(
+                SurveySend.contact_id.in_(chunk),
+                SurveySend.response_id.is_(None),
+                SurveySend.status != "failed",
+            )
         )
-    )
-    return {c for c, at in rows if as_utc(at) >= since}
+        found |= {c for c, at in rows if as_utc(at) >= since}
+    return found
 
 
 def _account_sends(
     session: Session, account_ids: Iterable[str], *, since: datetime
 ) -> Counter[str]:
-    rows = session.execute(
-        select(SurveySend.account_id, SurveySend.queued_at).where(
-            SurveySend.account_id.in_(set(account_ids))
+    """E-mails queued or sent to each account since `since`; failed ones aside."""
+    counts: Counter[str] = Counter()
+    for chunk in _chunks(account_ids):
+        rows = session.execute(
+            select(SurveySend.account_id, SurveySend.queued_at).where(
+                SurveySend.account_id.in_(chunk), SurveySend.status != "failed"
+            )
         )
-    )
-    return Counter(a for a, at in rows if as_utc(at) >= since)
+        counts.update(a for a, at in rows if as_utc(at) >= since)
+    return counts
 
 
 def draw_order(seed: int, contact_id: str) -> str:
