@@ -35,7 +35,8 @@ class SurveyResponse(Base):
     responded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
-SEND_STATUSES = ("queued", "sent", "failed")
+# `sending`: handed to the SMTP server when a run stopped; never sent again.
+SEND_STATUSES = ("queued", "sending", "sent", "failed")
 CAMPAIGN_STATUSES = ("scheduled", "sent")
 
 

@@ -1,9 +1,11 @@
 """Survey e-mails: one per send, with one signed link per score, over SMTP.
 
-Choosing recipients and queuing their sends is committed first; each e-mail's
-outcome is committed right after it, so a crash never sends one twice. A send
-the server refused stays queued and is tried again on the next run, up to
-`MAX_ATTEMPTS` times.
+Choosing recipients and queuing their sends is committed first. E-mails then go
+out in batches of `BATCH`: a batch is marked `sending` and committed before its
+first e-mail, and its outcomes are committed after its last. A crash in between
+leaves that batch `sending`, and such sends are never tried again, so no
+contact gets the same e-mail twice. A send the server refused goes back to the
+queue and is tried again on the next run, up to `MAX_ATTEMPTS` times.
 """
 
 import hashlib
@@ -36,6 +38,7 @@ from tenure.surveys.token import LinkClaims, sign_link
 log = structlog.get_logger()
 
 MAX_ATTEMPTS = 5
+BATCH = 50
 SCORES = {"nps": range(0, 11), "csat": range(1, 6)}
 
 
@@ -194,31 +197,48 @@ def deliver_sends(
     now: datetime,
     summary: SendSummary,
 ) -> None:
-    """E-mail each send, committing after each one."""
-    for send in sends:
-        survey = session.get(Survey, send.survey_id)
-        contact = session.get(Contact, send.contact_id)
-        assert survey is not None and contact is not None
-        send.attempts += 1
-        try:
-            mailer.send(
-                compose_email(survey, send, contact, links=links, sender=sender)
-            )
-        except MailRefused as exc:
-            send.last_error = str(exc)[:2000]
-            send.status = "failed" if send.attempts >= MAX_ATTEMPTS else "queued"
-            if send.status == "failed":
+    """E-mail the sends in batches: each batch is marked `sending` and committed
+    before its first e-mail and its outcomes are committed after its last."""
+    for start in range(0, len(sends), BATCH):
+        batch = sends[start : start + BATCH]
+        for send in batch:
+            send.status = "sending"
+            send.attempts += 1
+        session.commit()
+        for send in batch:
+            _deliver_one(session, send, mailer=mailer, links=links, sender=sender)
+            if send.status == "sent":
+                send.sent_at = now
+                summary.sent += 1
+            elif send.status == "failed":
                 summary.failed += 1
             else:
                 summary.retrying += 1
-            if str(exc) not in summary.errors:
-                summary.errors.append(str(exc))
-            log.warning("surveys.send_refused", send=send.id, attempts=send.attempts)
-        else:
-            send.status = "sent"
-            send.sent_at = now
-            summary.sent += 1
+            error = send.last_error
+            if send.status != "sent" and error and error not in summary.errors:
+                summary.errors.append(error)
         session.commit()
+
+
+def _deliver_one(
+    session: Session,
+    send: SurveySend,
+    *,
+    mailer: Mailer,
+    links: LinkMaker,
+    sender: str,
+) -> None:
+    survey = session.get(Survey, send.survey_id)
+    contact = session.get(Contact, send.contact_id)
+    assert survey is not None and contact is not None
+    try:
+        mailer.send(compose_email(survey, send, contact, links=links, sender=sender))
+    except MailRefused as exc:
+        send.last_error = str(exc)[:2000]
+        send.status = "failed" if send.attempts >= MAX_ATTEMPTS else "queued"
+        log.warning("surveys.send_refused", send=send.id, attempts=send.attempts)
+        return
+    send.status = "sent"
 
 
 def send_campaigns(

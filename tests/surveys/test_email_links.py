@@ -4,11 +4,18 @@ import re
 from datetime import timedelta
 
 import httpx
+import pytest
 from sqlalchemy import func, select
 
 from tenure.core.db import make_session_factory, transaction
 from tenure.surveys.models import SurveyResponse, SurveySend
-from tenure.surveys.service import Audience, Throttle, create_campaign
+from tenure.surveys.sending import SmtpMailer, send_campaigns
+from tenure.surveys.service import (
+    Audience,
+    Throttle,
+    create_campaign,
+    get_campaign_or_raise,
+)
 from tests.surveys.conftest import SENT_AT, Site, mail_to, score_links, text_of
 
 LIVE_LINK_DAYS = 3650
@@ -254,3 +261,35 @@ def test_sampling_is_deterministic_for_a_seed(site):
     assert picks[0] == picks[1]
     assert len(picks[0]) == 4
     assert count == 0
+
+
+class _CrashingMailer:
+    """Delivers through the real receiver, then the process 'dies' mid-batch."""
+
+    def __init__(self, real) -> None:
+        self.real = real
+
+    def send(self, message) -> None:
+        self.real.send(message)
+        raise RuntimeError("the process stopped")
+
+
+def test_a_run_that_stops_mid_batch_never_sends_an_email_twice(site):
+    _campaign(site, "q4", audience=Audience(segments=("smb",)))
+    with make_session_factory(site.workspace.engine)() as session:
+        campaign = get_campaign_or_raise(session, "q4")
+        with pytest.raises(RuntimeError):
+            send_campaigns(
+                session,
+                [campaign],
+                mailer=_CrashingMailer(SmtpMailer(site.mail_settings)),
+                links=site.links,
+                sender="surveys@tenure.example",
+                now=SENT_AT,
+            )
+
+    again = site.send("q4")
+
+    assert len(site.mailbox.messages) == 1
+    assert again.sent == 0
+    assert sorted(s.status for s in _sends(site, "q4")) == ["sending"] * 3
