@@ -25,7 +25,7 @@ from tenure.surveys.errors import InvalidLink
 from tenure.surveys.results import SLICES, SurveyResults, monthly_trend, survey_results
 from tenure.surveys.sending import SCORES
 from tenure.surveys.service import list_campaigns, list_surveys
-from tenure.surveys.settings import SurveyMailSettings, load_link_secret
+from tenure.surveys.settings import load_link_secret, load_mail_settings
 from tenure.web.deps import AsOf, Caller, Db
 from tenure.web.errors import NotAllowed
 from tenure.web.rendering import render_page
@@ -45,7 +45,7 @@ TREND_MONTHS = 12
 
 def install_surveys(app: FastAPI, workspace: Workspace) -> None:
     """Keep the link secret on the app and add the survey routes."""
-    configured = SurveyMailSettings().survey_secret
+    configured = load_mail_settings().survey_secret
     app.state.survey_secret = load_link_secret(workspace.settings.home, configured)
     app.include_router(api_router)
     app.include_router(page_router)
