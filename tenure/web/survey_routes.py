@@ -147,20 +147,20 @@ def answer_form(
 
 
 def _period(text: str | None, as_of: date) -> Period:
+    """The period asked for, or the last 12 months: the trend's months to as_of."""
     if text:
         return parse_period(text)
-    return Period(
-        as_of.replace(day=1) - timedelta(days=364),
-        as_of + timedelta(days=1),
-        "last 12 months",
-    )
+    first = _months(as_of)[0].start
+    return Period(first, as_of + timedelta(days=1), "last 12 months")
 
 
 def _months(as_of: date, count: int = TREND_MONTHS) -> list[Period]:
+    """The last `count` calendar months, the current one cut at as_of."""
     months = []
     start = as_of.replace(day=1)
+    end = as_of + timedelta(days=1)
     for _ in range(count):
-        following = (start + timedelta(days=32)).replace(day=1)
+        following = min((start + timedelta(days=32)).replace(day=1), end)
         months.append(Period(start, following, f"{start:%Y-%m}"))
         start = (start - timedelta(days=1)).replace(day=1)
     return months[::-1]
