@@ -25,6 +25,9 @@ OPERATIONS = [
     ("/api/alerts/{alert_id}/resolve", "POST"),
     ("/api/metrics", "GET"),
     ("/api/renewals", "GET"),
+    ("/api/surveys", "GET"),
+    ("/api/surveys/results", "GET"),
+    ("/api/surveys/{survey_id}/responses", "POST"),
 ]
 EXAMPLES = 15
 
