@@ -96,6 +96,7 @@ def _register_commands() -> None:
     from tenure.cli.notes import notes_app
     from tenure.cli.onboarding import onboarding_app
     from tenure.cli.serve import serve
+    from tenure.cli.surveys import surveys_app
     from tenure.cli.tokens import tokens_app
 
     app.add_typer(users_app, name="users")
@@ -115,6 +116,7 @@ def _register_commands() -> None:
     app.add_typer(activity_app, name="activity")
     app.add_typer(jobs_app, name="jobs")
     app.add_typer(tokens_app, name="tokens")
+    app.add_typer(surveys_app, name="surveys")
 
 
 _register_commands()

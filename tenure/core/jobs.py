@@ -26,6 +26,7 @@ JOBS: dict[str, str] = {
     "rollups": "tenure.activity.rollups:run_rollups_job",
     "health": "tenure.health.service:run_health_job",
     "alerts": "tenure.alerts.service:run_alerts_job",
+    "surveys": "tenure.surveys.sending:run_surveys_job",
 }
 
 

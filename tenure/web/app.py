@@ -23,6 +23,7 @@ from tenure.web import (
 from tenure.web.errors import install_error_handlers, refuse_nul_in_address
 from tenure.web.formatting import install_filters
 from tenure.web.security import load_secret_key
+from tenure.web.survey_routes import install_surveys
 from tenure.web.tracking import router as tracking_router
 
 HERE = Path(__file__).parent
@@ -73,4 +74,5 @@ def create_app(workspace: Workspace) -> FastAPI:
     app.include_router(settings_api.router)
     app.include_router(settings_pages.router)
     app.include_router(user_pages.router)
+    install_surveys(app, workspace)
     return app

@@ -100,7 +100,8 @@ def test_unknown_job_and_account_are_one_line_errors(tmp_path):
     assert job.returncode == 1
     assert (
         job.stderr.strip()
-        == "error: no job is named 'nightly'; use one of alerts, health, rollups"
+        == "error: no job is named 'nightly'; use one of alerts, health, rollups, "
+        "surveys"
     )
     assert account.returncode == 1
     assert account.stderr.startswith("error: ")

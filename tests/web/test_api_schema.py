@@ -59,6 +59,9 @@ OPERATIONS = [
     ("/api/tokens", "GET"),
     ("/api/tokens", "POST"),
     ("/api/tokens/{token_id}", "DELETE"),
+    ("/api/surveys", "GET"),
+    ("/api/surveys/results", "GET"),
+    ("/api/surveys/{survey_id}/responses", "POST"),
 ]
 EXAMPLES = 15
 

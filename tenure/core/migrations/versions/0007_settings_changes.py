@@ -1,6 +1,6 @@
 """add health_scorecard_changes and alert_rule_changes: who changed settings, when
 
-Revision ID: 0007_settings_changes
+Revision ID: 0007
 Revises: 0006
 Create Date: 2026-12-04 19:00:00
 """
@@ -8,7 +8,7 @@ Create Date: 2026-12-04 19:00:00
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0007_settings_changes"
+revision = "0007"
 down_revision = "0006"
 branch_labels = None
 depends_on = None
