@@ -14,7 +14,7 @@ from tenure.core.workspace import Workspace
 from tenure.web.app import create_app
 
 # In this order: health reads the rollups, alerts read the health scores.
-SCHEDULED_JOBS = ("rollups", "health", "alerts")
+SCHEDULED_JOBS = ("rollups", "health", "alerts", "surveys")
 DEFAULT_JOBS_EVERY_MINUTES = 60.0
 
 
@@ -29,7 +29,7 @@ def serve(
         typer.Option(
             min=0.01,
             envvar="TENURE_JOBS_EVERY_MINUTES",
-            help="Minutes between runs of the jobs (rollups, health, alerts); "
+            help="Minutes between runs of the jobs (rollups, health, alerts, surveys); "
             "they also run once at start.",
         ),
     ] = DEFAULT_JOBS_EVERY_MINUTES,
@@ -39,7 +39,7 @@ def serve(
     ] = True,
 ) -> None:
     """Serve the web application and the APIs until interrupted, running the
-    rollups, health and alerts jobs every --jobs-every minutes."""
+    rollups, health, alerts and surveys jobs every --jobs-every minutes."""
     serve_workspace(
         workspace_of(ctx),
         host=host,

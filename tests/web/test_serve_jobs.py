@@ -116,7 +116,9 @@ def test_serve_runs_rollups_health_and_alerts_on_a_schedule(workspace, tmp_path)
         )
         assert httpx.get(f"{url}/api/health").status_code == 200
     text = log.read_text()
-    assert "Jobs rollups, health, alerts run now and every 0.01 minutes" in text
+    assert (
+        "Jobs rollups, health, alerts, surveys run now and every 0.01 minutes" in text
+    )
     assert (workspace.settings.home / "rollups" / "watermark.json").is_file()
     assert "core.job_failed" not in text
 
