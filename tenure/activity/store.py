@@ -15,7 +15,7 @@ import fcntl
 import os
 import uuid
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
@@ -73,9 +73,10 @@ class EventStore:
             )
         return ids
 
-    def _ids_of_days(self, days: Iterable[date]) -> set[str]:
-        """The stored ids of these days, reading only part files not read yet."""
-        known: set[str] = set()
+    def _ids_of_days(self, days: Iterable[date]) -> list[set[str]]:
+        """The stored ids of each of these days, reading only part files not read
+        yet."""
+        known: list[set[str]] = []
         for day in days:
             ids = self._day_ids.setdefault(day, set())
             self._day_ids.move_to_end(day)
@@ -87,7 +88,7 @@ class EventStore:
                     column = pq.read_table(folder / name, columns=["message_id"])
                     ids.update(column.column(0).to_pylist())
                     read.add(name)
-            known |= ids
+            known.append(ids)
         return known
 
     def _forget_old_days(self) -> None:
@@ -170,11 +171,12 @@ def _conform(table: pa.Table) -> pa.Table:
     return pa.Table.from_arrays(columns, schema=EVENT_SCHEMA)
 
 
-def _first_of_each(events: pa.Table, *, exclude: set[str]) -> pa.Table:
+def _first_of_each(events: pa.Table, *, exclude: Sequence[set[str]]) -> pa.Table:
     seen: set[str] = set()
     keep = []
     for message_id in events.column("message_id").to_pylist():
-        keep.append(message_id not in seen and message_id not in exclude)
+        is_known = message_id in seen or any(message_id in ids for ids in exclude)
+        keep.append(not is_known)
         seen.add(message_id)
     return events.filter(pa.array(keep, pa.bool_()))
 
