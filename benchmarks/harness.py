@@ -54,8 +54,17 @@ class WorkloadResult:
         return data
 
 
+CHECKOUT = Path(__file__).resolve().parents[1]
+
+
 def _module_command(*arguments: str) -> list[str]:
     return [sys.executable, "-m", "benchmarks", *arguments]
+
+
+def _child_environment() -> dict[str, str]:
+    """This environment, with the checkout importable (benchmarks is not installed)."""
+    paths = [str(CHECKOUT), *filter(None, [os.environ.get("PYTHONPATH")])]
+    return {**os.environ, "PYTHONPATH": os.pathsep.join(paths)}
 
 
 def _reap(process: subprocess.Popen[bytes]) -> float:
@@ -73,6 +82,7 @@ def run_child(arguments: list[str], *, result_file: Path, log_file: Path) -> Sid
             _module_command(*arguments, "--result", str(result_file)),
             stdout=log,
             stderr=subprocess.STDOUT,
+            env=_child_environment(),
         )
         peak = _reap(process)
     if process.returncode != 0:
@@ -101,6 +111,7 @@ class ServerChild:
             _module_command("serve", "--home", str(home), "--port", str(self.port)),
             stdout=self._log,
             stderr=subprocess.STDOUT,
+            env=_child_environment(),
         )
         self._wait_until_up()
 

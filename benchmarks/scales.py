@@ -21,7 +21,7 @@ class Scale:
 
 
 SCALES = {
-    "tiny": Scale("tiny", accounts=60, events=6_000, event_days=20, batches=20,
+    "tiny": Scale("tiny", accounts=120, events=6_000, event_days=20, batches=20,
                   page_requests=1, clients=4),
     "small": Scale("small", accounts=2_000, events=300_000, event_days=90,
                    batches=200, page_requests=2, clients=20),
