@@ -13,9 +13,7 @@ Stored as Parquet beside the event store, under `<home>/rollups/`:
 A day is the UTC day of `occurred_at`, as in the event store. The rollup is
 incremental: a run lists the part files of each day (no reading) and rebuilds
 only the days whose files differ from the watermark, so a new day's events, or
-late events for an old day, never make it rescan the rest of history. Pending
-days are rolled in chunks of about a million events (`tenure.activity.rollup_days`),
-so memory stays bounded however large the store is.
+late events for an old day, never make it rescan the rest of history.
 
 An event without an account takes the account of its contact as the contacts
 table has it when its day is rolled. Licensed seats are the summed quantity of
@@ -26,10 +24,11 @@ the account's paid, free and instalment contract lines active on the day
 import json
 import os
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -39,7 +38,6 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from tenure.accounts.models import Contact
-from tenure.activity.rollup_days import ROLLUP_SCHEMAS, roll_days, seated_line_table
 from tenure.activity.store import EVENT_SCHEMA, EventStore
 from tenure.core.settings import Settings
 from tenure.core.workspace import Workspace
@@ -47,12 +45,45 @@ from tenure.revenue.models import ContractLine
 
 log = structlog.get_logger()
 
+LOGIN = "login"
 _SAVE_EVERY_DAYS = 100
 SEATED_KINDS = ("paid", "free", "installment")
-_FILES = ROLLUP_SCHEMAS
-# Events rolled per pass over a chunk of days: bounds the job's memory whatever
-# the size of the store.
-_CHUNK_EVENTS = 1_000_000
+ACCOUNT_DAY_SCHEMA = pa.schema(
+    [
+        ("day", pa.date32()),
+        ("account_id", pa.string()),
+        ("events", pa.int64()),
+        ("logins", pa.int64()),
+        ("active_contacts", pa.int64()),
+        ("licensed_seats", pa.int64()),
+        ("last_seen_at", pa.timestamp("us", tz="UTC")),
+        ("last_login_at", pa.timestamp("us", tz="UTC")),
+    ]
+)
+CONTACT_DAY_SCHEMA = pa.schema(
+    [
+        ("day", pa.date32()),
+        ("contact_id", pa.string()),
+        ("account_id", pa.string()),
+        ("events", pa.int64()),
+        ("logins", pa.int64()),
+        ("last_seen_at", pa.timestamp("us", tz="UTC")),
+        ("last_login_at", pa.timestamp("us", tz="UTC")),
+    ]
+)
+EVENT_NAME_DAY_SCHEMA = pa.schema(
+    [
+        ("day", pa.date32()),
+        ("account_id", pa.string()),
+        ("name", pa.string()),
+        ("events", pa.int64()),
+    ]
+)
+_FILES = {
+    "accounts": ACCOUNT_DAY_SCHEMA,
+    "contacts": CONTACT_DAY_SCHEMA,
+    "event_names": EVENT_NAME_DAY_SCHEMA,
+}
 
 
 class RollupStore:
@@ -126,25 +157,17 @@ def update_rollups(
     if pending:
         with Session(engine) as session:
             contact_accounts = _contact_accounts(session)
-            lines = seated_line_table(seated_lines(session))
-        for chunk in _chunks(sorted(pending.items())):
-            events = pa.concat_tables(_read_events(day, files) for day, files in chunk)
+            seats = SeatBook(seated_lines(session))
+        for day, files in sorted(pending.items()):
+            events = _read_events(files)
             events, orphans = _attach_accounts(events, contact_accounts)
-            rolled = roll_days(events, lines)
-            for day, files in chunk:
-                rollups.write_day(
-                    day,
-                    {
-                        name: tables.get(day, ROLLUP_SCHEMAS[name].empty_table())
-                        for name, tables in rolled.items()
-                    },
-                )
-                watermark[day.isoformat()] = sorted(path.name for path in files)
-                run.days_rolled += 1
-                # Saved now and then so that an interrupted run resumes near
-                # where it stopped.
-                if run.days_rolled % _SAVE_EVERY_DAYS == 0:
-                    rollups.save_watermark(watermark)
+            rollups.write_day(day, _roll_day(day, events, seats))
+            watermark[day.isoformat()] = sorted(path.name for path in files)
+            run.days_rolled += 1
+            # Saved now and then so that an interrupted run resumes near where
+            # it stopped.
+            if run.days_rolled % _SAVE_EVERY_DAYS == 0:
+                rollups.save_watermark(watermark)
             run.events_read += events.num_rows + orphans
             run.events_without_account += orphans
         rollups.save_watermark(watermark)
@@ -172,35 +195,11 @@ def _pending_days(store: EventStore, rollups: RollupStore) -> dict[date, list[Pa
     }
 
 
-def _chunks(
-    pending: list[tuple[date, list[Path]]],
-) -> Iterator[list[tuple[date, list[Path]]]]:
-    """Consecutive days in chunks of about `_CHUNK_EVENTS` events (a bigger day
-    is a chunk of its own)."""
-    chunk: list[tuple[date, list[Path]]] = []
-    size = 0
-    for day, files in pending:
-        events = sum(pq.read_metadata(path).num_rows for path in files)
-        if chunk and size + events > _CHUNK_EVENTS:
-            yield chunk
-            chunk, size = [], 0
-        chunk.append((day, files))
-        size += events
-    if chunk:
-        yield chunk
-
-
-# TODO: days are UTC days, not the workspace time zone — for a team far from
-# UTC an evening login counts on the next calendar day.
-def _read_events(day: date, files: Iterable[Path]) -> pa.Table:
-    """The day's events with the columns the rollups need, and the day itself."""
+def _read_events(files: Iterable[Path]) -> pa.Table:
     columns = ["account_id", "contact_id", "name", "occurred_at"]
     schema = pa.schema([EVENT_SCHEMA.field(name) for name in columns])
-    events = pa.concat_tables(
+    return pa.concat_tables(
         pq.read_table(path, columns=columns, schema=schema) for path in files
-    )
-    return events.append_column(
-        "day", pa.repeat(pa.scalar(day, pa.date32()), events.num_rows)
     )
 
 
@@ -234,6 +233,40 @@ def licensed_seats(
     return seats
 
 
+class SeatBook:
+    """Licensed seats of any accounts on any day, computed column-wise so that
+    rolling a day costs one pass over the seated lines, not one per account."""
+
+    def __init__(self, lines: Iterable[tuple[str, date, date | None, int]]) -> None:
+        rows = list(lines)
+        self._lines = pa.table(
+            {
+                "account_id": pa.array([row[0] for row in rows], pa.string()),
+                "starts_on": pa.array([row[1] for row in rows], pa.date32()),
+                "ends_on": pa.array([row[2] for row in rows], pa.date32()),
+                "quantity": pa.array([row[3] for row in rows], pa.int64()),
+            }
+        )
+
+    def on(self, day: date, account_ids: pa.Array) -> pa.Array:
+        """Seats of each account on `day`; null for an account without a seated
+        line active then."""
+        lines = self._lines
+        when = pa.scalar(day, pa.date32())
+        active = pc.and_(
+            pc.less_equal(lines.column("starts_on"), when),
+            pc.or_kleene(
+                pc.is_null(lines.column("ends_on")),
+                pc.greater(lines.column("ends_on"), when),
+            ),
+        )
+        totals = (
+            lines.filter(active).group_by("account_id").aggregate([("quantity", "sum")])
+        )
+        index = pc.index_in(account_ids, value_set=totals.column("account_id"))
+        return pc.take(totals.column("quantity_sum"), index)
+
+
 def _attach_accounts(
     events: pa.Table, contact_accounts: dict[str, str]
 ) -> tuple[pa.Table, int]:
@@ -255,6 +288,87 @@ def _attach_accounts(
         events = events.set_column(index, "account_id", pa.array(filled, pa.string()))
     kept = events.filter(pc.is_valid(events.column("account_id")))
     return kept, events.num_rows - kept.num_rows
+
+
+# TODO: days are UTC days, not the workspace time zone — for a team far from
+# UTC an evening login counts on the next calendar day.
+def _roll_day(day: date, events: pa.Table, seats: SeatBook) -> dict[str, pa.Table]:
+    is_login = pc.equal(events.column("name"), LOGIN)
+    login_at = pc.if_else(is_login, events.column("occurred_at"), None)
+    events = events.append_column("is_login", pc.cast(is_login, pa.int64()))
+    events = events.append_column("login_at", login_at)
+    return {
+        "accounts": _account_day(day, events, seats),
+        "contacts": _contact_day(day, events),
+        "event_names": _event_name_day(day, events),
+    }
+
+
+def _account_day(day: date, events: pa.Table, seats: SeatBook) -> pa.Table:
+    grouped = events.group_by("account_id").aggregate(
+        [
+            ("name", "count"),
+            ("is_login", "sum"),
+            ("contact_id", "count_distinct"),
+            ("occurred_at", "max"),
+            ("login_at", "max"),
+        ]
+    )
+    account_ids = grouped.column("account_id")
+    return _table(
+        ACCOUNT_DAY_SCHEMA,
+        day=[day] * grouped.num_rows,
+        account_id=account_ids,
+        events=grouped.column("name_count"),
+        logins=grouped.column("is_login_sum"),
+        active_contacts=grouped.column("contact_id_count_distinct"),
+        licensed_seats=seats.on(day, account_ids),
+        last_seen_at=grouped.column("occurred_at_max"),
+        last_login_at=grouped.column("login_at_max"),
+    )
+
+
+def _contact_day(day: date, events: pa.Table) -> pa.Table:
+    with_contact = events.filter(pc.is_valid(events.column("contact_id")))
+    grouped = with_contact.group_by(["contact_id", "account_id"]).aggregate(
+        [
+            ("name", "count"),
+            ("is_login", "sum"),
+            ("occurred_at", "max"),
+            ("login_at", "max"),
+        ]
+    )
+    return _table(
+        CONTACT_DAY_SCHEMA,
+        day=[day] * grouped.num_rows,
+        contact_id=grouped.column("contact_id"),
+        account_id=grouped.column("account_id"),
+        events=grouped.column("name_count"),
+        logins=grouped.column("is_login_sum"),
+        last_seen_at=grouped.column("occurred_at_max"),
+        last_login_at=grouped.column("login_at_max"),
+    )
+
+
+def _event_name_day(day: date, events: pa.Table) -> pa.Table:
+    grouped = events.group_by(["account_id", "name"]).aggregate([("name", "count")])
+    return _table(
+        EVENT_NAME_DAY_SCHEMA,
+        day=[day] * grouped.num_rows,
+        account_id=grouped.column("account_id"),
+        name=grouped.column("name"),
+        events=grouped.column("name_count"),
+    )
+
+
+def _table(schema: pa.Schema, **columns: Any) -> pa.Table:
+    arrays = [
+        pa.array(columns[field.name], field.type)
+        if isinstance(columns[field.name], list)
+        else pc.cast(columns[field.name], field.type)
+        for field in schema
+    ]
+    return pa.Table.from_arrays(arrays, schema=schema)
 
 
 def _write_atomically(path: Path, data: bytes, *, is_synced: bool = True) -> None:
