@@ -34,7 +34,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import structlog
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, or_, select
 from sqlalchemy.orm import Session
 
 from tenure.accounts.models import Contact
@@ -156,8 +156,10 @@ def update_rollups(
     run = RollupRun(0, len(watermark), 0, 0)
     if pending:
         with Session(engine) as session:
-            contact_accounts = _contact_accounts(session)
-            seats = SeatBook(seated_lines(session))
+            seats = SeatBook(
+                seated_lines(session, between=(min(pending), max(pending)))
+            )
+        contact_accounts = _ContactAccounts(engine)
         for day, files in sorted(pending.items()):
             events = _read_events(files)
             events, orphans = _attach_accounts(events, contact_accounts)
@@ -203,19 +205,39 @@ def _read_events(files: Iterable[Path]) -> pa.Table:
     )
 
 
-def _contact_accounts(session: Session) -> dict[str, str]:
-    rows = session.execute(select(Contact.id, Contact.account_id))
-    return {contact_id: account_id for contact_id, account_id in rows}
+class _ContactAccounts:
+    """Each contact's account, read on first need: most stores have an account
+    on every event and never need them."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._accounts: dict[str, str] | None = None
+
+    def get(self, contact_id: str) -> str | None:
+        if self._accounts is None:
+            with Session(self._engine) as session:
+                rows = session.execute(select(Contact.id, Contact.account_id))
+                self._accounts = dict(rows.tuples())
+        return self._accounts.get(contact_id)
 
 
-def seated_lines(session: Session) -> list[tuple[str, date, date | None, int]]:
-    """(account, starts_on, ends_on, quantity) of the lines that give seats."""
+def seated_lines(
+    session: Session, *, between: tuple[date, date] | None = None
+) -> list[tuple[str, date, date | None, int]]:
+    """(account, starts_on, ends_on, quantity) of the lines that give seats,
+    only those active on some day of `between` (first and last day) if given."""
     query = select(
         ContractLine.account_id,
         ContractLine.starts_on,
         ContractLine.ends_on,
         ContractLine.quantity,
     ).where(ContractLine.kind.in_(SEATED_KINDS), ContractLine.quantity.is_not(None))
+    if between is not None:
+        first, last = between
+        query = query.where(
+            ContractLine.starts_on <= last,
+            or_(ContractLine.ends_on.is_(None), ContractLine.ends_on > first),
+        )
     return [
         (account_id, starts_on, ends_on, int(quantity or 0))
         for account_id, starts_on, ends_on, quantity in session.execute(query)
@@ -268,7 +290,7 @@ class SeatBook:
 
 
 def _attach_accounts(
-    events: pa.Table, contact_accounts: dict[str, str]
+    events: pa.Table, contact_accounts: _ContactAccounts
 ) -> tuple[pa.Table, int]:
     """Give account-less events their contact's account; drop the rest."""
     # TODO: a day already rolled is not rebuilt when a contact is linked to an
