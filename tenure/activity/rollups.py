@@ -217,7 +217,7 @@ class _ContactAccounts:
         if self._accounts is None:
             with Session(self._engine) as session:
                 rows = session.execute(select(Contact.id, Contact.account_id))
-                self._accounts = dict(rows.tuples())
+                self._accounts = {contact: account for contact, account in rows}
         return self._accounts.get(contact_id)
 
 
