@@ -5,6 +5,7 @@ in child processes; they can be run by hand to profile one side.
 """
 
 import argparse
+import dataclasses
 import json
 import os
 import tempfile
@@ -27,11 +28,17 @@ def _parser() -> argparse.ArgumentParser:
         command = commands.add_parser(name, help=help_text)
         command.add_argument("--scale", choices=sorted(SCALES), default="small")
         command.add_argument("--data", type=Path, default=DEFAULT_DATA)
+        command.add_argument(
+            "--clients",
+            type=int,
+            help="concurrent clients of W5 (default: the scale's)",
+        )
         return command
 
     run = scaled("run", "run workloads and print Tenure beside its baselines")
     run.add_argument("--workload", nargs="+", default=["W1", "W2", "W3", "W4", "W5"])
     run.add_argument("--format", choices=("table", "json"), default="table")
+
     scaled("generate", "generate a scale's data (run does it when missing)")
     side = scaled("side", "one side of a workload, in this process")
     side.add_argument("workload")
@@ -58,6 +65,8 @@ def main() -> None:
         serve_workspace(workspace, host="127.0.0.1", port=arguments.port)
         return
     scale = SCALES[arguments.scale]
+    if arguments.clients:
+        scale = dataclasses.replace(scale, clients=arguments.clients)
     if arguments.command == "generate":
         from benchmarks.generate import ensure_data
 

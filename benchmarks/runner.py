@@ -74,6 +74,7 @@ def run_workload(workload: str, scale: Scale, data: Path) -> WorkloadResult:
     logs = folder / "logs"
     logs.mkdir(exist_ok=True)
     common = ["--scale", scale.name, "--data", str(data)]
+    common += ["--clients", str(scale.clients)]
 
     def child(*arguments: str) -> SideResult:
         name = "-".join(arguments[:3] if arguments[0] == "side" else arguments[:2])
@@ -103,7 +104,10 @@ def run_workload(workload: str, scale: Scale, data: Path) -> WorkloadResult:
     else:
         tenure = child("side", workload, "tenure")
         baseline = child("side", workload, "baseline")
-    return WorkloadResult(workload, scale.name, MEASURES[workload], tenure, baseline)
+    note = f"{scale.clients} clients" if workload == "W5" else ""
+    return WorkloadResult(
+        workload, scale.name, MEASURES[workload], tenure, baseline, note
+    )
 
 
 def table(results: list[WorkloadResult]) -> str:

@@ -52,6 +52,7 @@ def test_w5_pages_and_the_trivial_endpoint_answer_every_client(tiny, tmp_path):
         server.stop()
 
     assert pages["requests"] == TINY.clients * TINY.page_requests * 2
+    assert (pages["failed"], trivial["failed"]) == (0, 0)
     assert {"account_page_p99_seconds", "dashboard_p99_seconds"} <= set(pages)
     assert trivial["requests"] == TINY.clients * TINY.page_requests * 20
 
