@@ -33,16 +33,22 @@ def drive(url: str, token: str, paths: list[list[str]]) -> dict[str, Any]:
         connection = http.client.HTTPConnection(host, int(port), timeout=900)
         for path in mine:
             started = time.perf_counter()
-            connection.request(
-                "GET", path, headers={"Authorization": f"Bearer {token}"}
-            )
-            response = connection.getresponse()
-            response.read()
+            try:
+                connection.request(
+                    "GET", path, headers={"Authorization": f"Bearer {token}"}
+                )
+                response = connection.getresponse()
+                response.read()
+                status: int | str = response.status
+            except (OSError, http.client.HTTPException) as exc:
+                status = type(exc).__name__
+                connection.close()
+                connection = http.client.HTTPConnection(host, int(port), timeout=900)
             elapsed = time.perf_counter() - started
-            if response.status != 200:
+            if status != 200:
                 # An error answer still took its time; it is counted, not hidden.
                 with lock:
-                    failures.append(f"{path}: {response.status}")
+                    failures.append(f"{path}: {status}")
             kind = "account_page" if path.startswith("/accounts/") else path
             with lock:
                 latencies.setdefault(kind, []).append(elapsed)
