@@ -34,7 +34,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import structlog
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, or_, select
 from sqlalchemy.orm import Session
 
 from tenure.accounts.models import Contact
@@ -156,12 +156,14 @@ def update_rollups(
     run = RollupRun(0, len(watermark), 0, 0)
     if pending:
         with Session(engine) as session:
-            contact_accounts = _contact_accounts(session)
-            lines = seated_lines(session)
+            seats = SeatBook(
+                seated_lines(session, between=(min(pending), max(pending)))
+            )
+        contact_accounts = _ContactAccounts(engine)
         for day, files in sorted(pending.items()):
             events = _read_events(files)
             events, orphans = _attach_accounts(events, contact_accounts)
-            rollups.write_day(day, _roll_day(day, events, lines))
+            rollups.write_day(day, _roll_day(day, events, seats))
             watermark[day.isoformat()] = sorted(path.name for path in files)
             run.days_rolled += 1
             # Saved now and then so that an interrupted run resumes near where
@@ -203,19 +205,39 @@ def _read_events(files: Iterable[Path]) -> pa.Table:
     )
 
 
-def _contact_accounts(session: Session) -> dict[str, str]:
-    rows = session.execute(select(Contact.id, Contact.account_id))
-    return {contact_id: account_id for contact_id, account_id in rows}
+class _ContactAccounts:
+    """Each contact's account, read on first need: most stores have an account
+    on every event and never need them."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._accounts: dict[str, str] | None = None
+
+    def get(self, contact_id: str) -> str | None:
+        if self._accounts is None:
+            with Session(self._engine) as session:
+                rows = session.execute(select(Contact.id, Contact.account_id))
+                self._accounts = {contact: account for contact, account in rows}
+        return self._accounts.get(contact_id)
 
 
-def seated_lines(session: Session) -> list[tuple[str, date, date | None, int]]:
-    """(account, starts_on, ends_on, quantity) of the lines that give seats."""
+def seated_lines(
+    session: Session, *, between: tuple[date, date] | None = None
+) -> list[tuple[str, date, date | None, int]]:
+    """(account, starts_on, ends_on, quantity) of the lines that give seats,
+    only those active on some day of `between` (first and last day) if given."""
     query = select(
         ContractLine.account_id,
         ContractLine.starts_on,
         ContractLine.ends_on,
         ContractLine.quantity,
     ).where(ContractLine.kind.in_(SEATED_KINDS), ContractLine.quantity.is_not(None))
+    if between is not None:
+        first, last = between
+        query = query.where(
+            ContractLine.starts_on <= last,
+            or_(ContractLine.ends_on.is_(None), ContractLine.ends_on > first),
+        )
     return [
         (account_id, starts_on, ends_on, int(quantity or 0))
         for account_id, starts_on, ends_on, quantity in session.execute(query)
@@ -233,8 +255,42 @@ def licensed_seats(
     return seats
 
 
+class SeatBook:
+    """Licensed seats of any accounts on any day, computed column-wise so that
+    rolling a day costs one pass over the seated lines, not one per account."""
+
+    def __init__(self, lines: Iterable[tuple[str, date, date | None, int]]) -> None:
+        rows = list(lines)
+        self._lines = pa.table(
+            {
+                "account_id": pa.array([row[0] for row in rows], pa.string()),
+                "starts_on": pa.array([row[1] for row in rows], pa.date32()),
+                "ends_on": pa.array([row[2] for row in rows], pa.date32()),
+                "quantity": pa.array([row[3] for row in rows], pa.int64()),
+            }
+        )
+
+    def on(self, day: date, account_ids: pa.Array) -> pa.Array:
+        """Seats of each account on `day`; null for an account without a seated
+        line active then."""
+        lines = self._lines
+        when = pa.scalar(day, pa.date32())
+        active = pc.and_(
+            pc.less_equal(lines.column("starts_on"), when),
+            pc.or_kleene(
+                pc.is_null(lines.column("ends_on")),
+                pc.greater(lines.column("ends_on"), when),
+            ),
+        )
+        totals = (
+            lines.filter(active).group_by("account_id").aggregate([("quantity", "sum")])
+        )
+        index = pc.index_in(account_ids, value_set=totals.column("account_id"))
+        return pc.take(totals.column("quantity_sum"), index)
+
+
 def _attach_accounts(
-    events: pa.Table, contact_accounts: dict[str, str]
+    events: pa.Table, contact_accounts: _ContactAccounts
 ) -> tuple[pa.Table, int]:
     """Give account-less events their contact's account; drop the rest."""
     # TODO: a day already rolled is not rebuilt when a contact is linked to an
@@ -258,21 +314,19 @@ def _attach_accounts(
 
 # TODO: days are UTC days, not the workspace time zone — for a team far from
 # UTC an evening login counts on the next calendar day.
-def _roll_day(
-    day: date, events: pa.Table, lines: list[tuple[str, date, date | None, int]]
-) -> dict[str, pa.Table]:
+def _roll_day(day: date, events: pa.Table, seats: SeatBook) -> dict[str, pa.Table]:
     is_login = pc.equal(events.column("name"), LOGIN)
     login_at = pc.if_else(is_login, events.column("occurred_at"), None)
     events = events.append_column("is_login", pc.cast(is_login, pa.int64()))
     events = events.append_column("login_at", login_at)
     return {
-        "accounts": _account_day(day, events, licensed_seats(lines, on=day)),
+        "accounts": _account_day(day, events, seats),
         "contacts": _contact_day(day, events),
         "event_names": _event_name_day(day, events),
     }
 
 
-def _account_day(day: date, events: pa.Table, seats: dict[str, int]) -> pa.Table:
+def _account_day(day: date, events: pa.Table, seats: SeatBook) -> pa.Table:
     grouped = events.group_by("account_id").aggregate(
         [
             ("name", "count"),
@@ -282,7 +336,7 @@ def _account_day(day: date, events: pa.Table, seats: dict[str, int]) -> pa.Table
             ("login_at", "max"),
         ]
     )
-    account_ids = grouped.column("account_id").to_pylist()
+    account_ids = grouped.column("account_id")
     return _table(
         ACCOUNT_DAY_SCHEMA,
         day=[day] * grouped.num_rows,
@@ -290,7 +344,7 @@ def _account_day(day: date, events: pa.Table, seats: dict[str, int]) -> pa.Table
         events=grouped.column("name_count"),
         logins=grouped.column("is_login_sum"),
         active_contacts=grouped.column("contact_id_count_distinct"),
-        licensed_seats=[seats.get(account_id) for account_id in account_ids],
+        licensed_seats=seats.on(day, account_ids),
         last_seen_at=grouped.column("occurred_at_max"),
         last_login_at=grouped.column("login_at_max"),
     )

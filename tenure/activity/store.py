@@ -3,17 +3,21 @@
 Layout: `<root>/day=YYYY-MM-DD/part-<uuid>.parquet`, one file per day touched by
 each append, with the columns of `EVENT_SCHEMA`. Files are written to a hidden
 temporary name, fsynced and renamed, so a reader never sees half a file and an
-acknowledged append survives a crash. Message ids are unique across the store:
-`append` drops any it has already seen. DuckDB reads the store with
-`read_parquet('<root>/*/*.parquet', hive_partitioning=true)` (see `glob`).
+acknowledged append survives a crash. `append` drops a message id it has
+already stored on the event's day or the day either side of it: a client that
+resends a message sends the same timestamp, so only those days need checking,
+and an append reads the ids of a few day folders, never the whole store. DuckDB
+reads the store with `read_parquet('<root>/*/*.parquet', hive_partitioning=true)`
+(see `glob`).
 """
 
 import fcntl
 import os
 import uuid
-from collections.abc import Iterator
+from collections import OrderedDict
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pyarrow as pa
@@ -22,6 +26,10 @@ import pyarrow.parquet as pq
 import structlog
 
 log = structlog.get_logger()
+
+# How many day folders' message ids an EventStore keeps in memory; the days a
+# live tracking stream writes to stay cached, old ones are read again if needed.
+_CACHED_DAYS = 16
 
 EVENT_SCHEMA = pa.schema(
     [
@@ -43,9 +51,9 @@ class EventStore:
     def __init__(self, root: Path) -> None:
         self.root = root
         # Part files are never changed once committed, so the ids of a file
-        # are read once per process and remembered.
-        self._known_ids: set[str] = set()
-        self._read_files: set[Path] = set()
+        # are read once and remembered, per day folder.
+        self._day_ids: OrderedDict[date, set[str]] = OrderedDict()
+        self._day_files: dict[date, set[str]] = {}
 
     @property
     def glob(self) -> str:
@@ -57,18 +65,36 @@ class EventStore:
         return sorted(self.root.glob("day=*/*.parquet"))
 
     def message_ids(self) -> set[str]:
-        """All message ids in the store."""
-        return set(self._refresh_ids())
-
-    def _refresh_ids(self) -> set[str]:
-        """The remembered ids, after reading the part files not read yet."""
+        """All message ids in the store (reads every file: for tests and checks)."""
+        ids: set[str] = set()
         for path in self.files():
-            if path in self._read_files:
-                continue
-            column = pq.read_table(path, columns=["message_id"]).column(0)
-            self._known_ids.update(column.to_pylist())
-            self._read_files.add(path)
-        return self._known_ids
+            ids.update(
+                pq.read_table(path, columns=["message_id"]).column(0).to_pylist()
+            )
+        return ids
+
+    def _ids_of_days(self, days: Iterable[date]) -> list[set[str]]:
+        """The stored ids of each of these days, reading only part files not read
+        yet."""
+        known: list[set[str]] = []
+        for day in days:
+            ids = self._day_ids.setdefault(day, set())
+            self._day_ids.move_to_end(day)
+            read = self._day_files.setdefault(day, set())
+            folder = self.root / f"day={day.isoformat()}"
+            names = os.listdir(folder) if folder.is_dir() else []
+            for name in names:
+                if name.endswith(".parquet") and name not in read:
+                    column = pq.read_table(folder / name, columns=["message_id"])
+                    ids.update(column.column(0).to_pylist())
+                    read.add(name)
+            known.append(ids)
+        return known
+
+    def _forget_old_days(self) -> None:
+        while len(self._day_ids) > _CACHED_DAYS:
+            day, _ = self._day_ids.popitem(last=False)
+            self._day_files.pop(day, None)
 
     def read(self) -> pa.Table:
         """The whole store as one Arrow table (for small stores and tests)."""
@@ -84,8 +110,13 @@ class EventStore:
         are filled with nulls). Duplicates within `table` keep their first row.
         """
         events = _conform(table)
+        days = pc.cast(events.column("occurred_at"), pa.date32())
+        touched = pc.unique(days).to_pylist()
+        neighbours = {d + timedelta(days=step) for d in touched for step in (-1, 0, 1)}
         with self._lock():
-            fresh = _first_of_each(events, exclude=self._refresh_ids())
+            fresh = _first_of_each(
+                events, exclude=self._ids_of_days(sorted(neighbours))
+            )
             if fresh.num_rows == 0:
                 return 0
             days = pc.cast(fresh.column("occurred_at"), pa.date32())
@@ -94,6 +125,7 @@ class EventStore:
                 is_new_folder |= self._write_day(day, fresh.filter(pc.equal(days, day)))
             if is_new_folder:
                 _fsync_folder(self.root)
+            self._forget_old_days()
         log.info("activity.events_appended", count=fresh.num_rows)
         return int(fresh.num_rows)
 
@@ -122,8 +154,10 @@ class EventStore:
         committed = folder / f"part-{name}.parquet"
         os.replace(temporary, committed)
         _fsync_folder(folder)
-        self._known_ids.update(rows.column("message_id").to_pylist())
-        self._read_files.add(committed)
+        self._day_ids.setdefault(day, set()).update(
+            rows.column("message_id").to_pylist()
+        )
+        self._day_files.setdefault(day, set()).add(committed.name)
         return is_new_folder
 
 
@@ -137,11 +171,12 @@ def _conform(table: pa.Table) -> pa.Table:
     return pa.Table.from_arrays(columns, schema=EVENT_SCHEMA)
 
 
-def _first_of_each(events: pa.Table, *, exclude: set[str]) -> pa.Table:
+def _first_of_each(events: pa.Table, *, exclude: Sequence[set[str]]) -> pa.Table:
     seen: set[str] = set()
     keep = []
     for message_id in events.column("message_id").to_pylist():
-        keep.append(message_id not in seen and message_id not in exclude)
+        is_known = message_id in seen or any(message_id in ids for ids in exclude)
+        keep.append(not is_known)
         seen.add(message_id)
     return events.filter(pa.array(keep, pa.bool_()))
 

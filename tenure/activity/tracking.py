@@ -25,7 +25,7 @@ from typing import Any
 
 import pyarrow as pa
 import structlog
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from tenure.accounts.models import Account, Contact
@@ -70,6 +70,7 @@ def ingest_messages(
     events: list[dict[str, Any]] = []
     with _INGEST_LOCK:
         with transaction(engine) as session:
+            _remember_known(session, [m for m in messages if m is not None])
             for message in messages:
                 if message is None:
                     continue
@@ -212,6 +213,22 @@ def _track_event(session: Session, message: Message) -> dict[str, Any]:
         if message.properties
         else None,
     }
+
+
+def _remember_known(session: Session, messages: Sequence[Message]) -> None:
+    """Look up every account and contact the request names in two queries, so
+    that a batch does not ask the database once per message."""
+    account_ids = {m.group_id for m in messages if m.group_id is not None}
+    contact_ids = {m.user_id for m in messages if m.user_id is not None}
+    found = set(session.scalars(select(Account.id).where(Account.id.in_(account_ids))))
+    accounts: dict[str, bool] = session.info.setdefault("tracked_accounts", {})
+    accounts.update({account_id: account_id in found for account_id in account_ids})
+    contacts: dict[str, str | None] = session.info.setdefault("tracked_contacts", {})
+    contacts.update({contact_id: None for contact_id in contact_ids})
+    linked = select(Contact.id, Contact.account_id).where(Contact.id.in_(contact_ids))
+    contacts.update(
+        {contact_id: account_id for contact_id, account_id in session.execute(linked)}
+    )
 
 
 def _has_account(session: Session, account_id: str) -> bool:

@@ -30,17 +30,21 @@ def _recipients(session: Session, alerts: Sequence[Alert]) -> dict[str, list[Ale
     return dict(by_user)
 
 
-def _body(session: Session, alerts: Sequence[Alert]) -> str:
-    names = {
-        row.id: row.name for row in session.execute(select(Account.id, Account.name))
+def _names(session: Session) -> dict[str, str]:
+    """Names of the accounts and rules, read once per run, not once per digest."""
+    accounts = select(Account.id, Account.name)
+    rules = select(AlertRule.id, AlertRule.name)
+    return {
+        **{f"account:{row.id}": row.name for row in session.execute(accounts)},
+        **{f"rule:{row.id}": row.name for row in session.execute(rules)},
     }
-    rules = {
-        row.id: row.name
-        for row in session.execute(select(AlertRule.id, AlertRule.name))
-    }
+
+
+def _body(alerts: Sequence[Alert], names: dict[str, str]) -> str:
     lines = [
-        f"- [{alert.severity}] {rules.get(alert.rule_id, alert.rule_id)}: "
-        f"{names.get(alert.account_id, alert.account_id)} ({alert.account_id}), "
+        f"- [{alert.severity}] {names.get(f'rule:{alert.rule_id}', alert.rule_id)}: "
+        f"{names.get(f'account:{alert.account_id}', alert.account_id)} "
+        f"({alert.account_id}), "
         f"alert {alert.id}"
         for alert in alerts
     ]
@@ -59,12 +63,13 @@ def queue_digests(
     # was sent are not mailed — the CSM still sees them in `tenure alerts list`.
     now = datetime.combine(on, time(), tzinfo=UTC)
     queued = 0
+    names = _names(session) if fired else {}
     for user_id, alerts in sorted(_recipients(session, fired).items()):
         user = session.get(User, user_id)
         if user is None:
             continue
         subject = f"Tenure: {len(alerts)} new alert(s) on {on.isoformat()}"
-        listing = _body(session, alerts)
+        listing = _body(alerts, names)
         for channel in channels:
             # A Slack webhook posts to a shared channel, so it names the CSM.
             body = f"For {user.name}: {listing}" if channel == "slack" else listing

@@ -120,13 +120,14 @@ def run_alert_rules(
             key = (rule.id, account_id)
             if condition.matches(row):
                 if key not in live and key not in cooling:
-                    alert = _fire(
-                        session, rule, account_id, row, csm_of[account_id], as_of
+                    alert = _new_alert(
+                        rule, account_id, row, csm_of[account_id], as_of, condition
                     )
                     summary.fired.append(alert)
             elif key in live and rule.is_auto_closed:
                 _close(session, live[key], as_of=as_of)
                 summary.resolved.append(live[key])
+    _record_fired(session, summary.fired, as_of=as_of)
     session.merge(AlertRun(as_of=as_of))
     queue_digests(session, summary.fired, on=as_of, channels=digest_channels)
     log.info(
@@ -139,29 +140,37 @@ def run_alert_rules(
     return summary
 
 
-def _fire(
-    session: Session,
+def _new_alert(
     rule: AlertRule,
     account_id: str,
     row: dict[str, Value],
     csm_id: str | None,
     as_of: date,
+    condition: Condition,
 ) -> Alert:
-    names = parse_condition(rule.condition).names
-    alert = Alert(
+    return Alert(
         rule_id=rule.id,
         account_id=account_id,
         severity=rule.severity,
         status="open",
         assignee_id=csm_id,
         fired_on=as_of,
-        values={name: row.get(name) for name in sorted(names)},
+        values={name: row.get(name) for name in sorted(condition.names)},
     )
-    session.add(alert)
+
+
+def _record_fired(session: Session, fired: Sequence[Alert], *, as_of: date) -> None:
+    """Store the run's new alerts in one flush, then their first lifecycle step."""
+    session.add_all(fired)
     session.flush()
-    record_event(session, alert, actor=SYSTEM, at=midnight(as_of))
-    log.info("alerts.alert_fired", alert=alert.id, rule=rule.id, account=account_id)
-    return alert
+    for alert in fired:
+        record_event(session, alert, actor=SYSTEM, at=midnight(as_of))
+        log.info(
+            "alerts.alert_fired",
+            alert=alert.id,
+            rule=alert.rule_id,
+            account=alert.account_id,
+        )
 
 
 def _close(session: Session, alert: Alert, *, as_of: date) -> None:
