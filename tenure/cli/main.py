@@ -87,6 +87,7 @@ def _register_commands() -> None:
     from tenure.cli.alerts import alerts_app
     from tenure.cli.assignment import accounts_app, assignment_app, users_app
     from tenure.cli.demo import demo_app
+    from tenure.cli.export import export_command
     from tenure.cli.health import health_app
     from tenure.cli.imports import import_command
     from tenure.cli.jobs import jobs_app
@@ -105,6 +106,7 @@ def _register_commands() -> None:
     app.add_typer(notes_app, name="notes")
     app.add_typer(demo_app, name="demo")
     app.add_typer(metrics_app, name="metrics")
+    app.command("export")(export_command)
     app.add_typer(health_app, name="health")
     app.add_typer(alerts_app, name="alerts")
     app.command()(serve)
