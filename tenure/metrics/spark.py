@@ -81,6 +81,9 @@ def spark_session(master: str = LOCAL_MASTER) -> "SparkSession":
             .config("spark.driver.bindAddress", "127.0.0.1")
             .config("spark.sql.shuffle.partitions", "1")
             .config("spark.default.parallelism", "1")
+            # Small local data: planning and code generation cost more than they save.
+            .config("spark.sql.adaptive.enabled", "false")
+            .config("spark.sql.codegen.wholeStage", "false")
         )
     try:
         return builder.getOrCreate()
