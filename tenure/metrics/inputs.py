@@ -142,11 +142,17 @@ def _year_after(day: date) -> date:
     return date(day.year + 2, 1, 1)
 
 
+EARLIEST_WINDOW_DAY = date(1900, 1, 1)
+LATEST_WINDOW_DAY = date(9999, 12, 31)
+
+
 def renewal_window(contents: StoreContents, options: MetricOptions) -> Period:
-    """From the first contract or renewal day to the end of the year after the last.
+    """The days renewal records are kept for: from 1900 (or earlier data) to the
+    end of the year after the last day the store mentions.
 
     Open-ended monthly lines renew for ever, so the records are bounded: the
-    window reaches past every day the store mentions (and past as_of).
+    window reaches past every day the store mentions (and past as_of). A store
+    without contract lines or renewals has none to keep, on any day.
     """
     days: list[date] = []
     for line in contents.lines:
@@ -154,11 +160,13 @@ def renewal_window(contents: StoreContents, options: MetricOptions) -> Period:
         if line.ends_on is not None:
             days.append(line.ends_on)
     days.extend(r.due_on for r in contents.renewals)
-    if options.as_of is not None:
-        days.append(date.fromisoformat(options.as_of))
+    start = min([*days, EARLIEST_WINDOW_DAY])
     if not days:
-        return Period(date(2000, 1, 1), date(2000, 1, 2), "empty")
-    start, end = min(days), _year_after(max(days))
+        end = LATEST_WINDOW_DAY
+    else:
+        if options.as_of is not None:
+            days.append(date.fromisoformat(options.as_of))
+        end = _year_after(max(days))
     return Period(start, end, f"{start}..{end - timedelta(days=1)}")
 
 

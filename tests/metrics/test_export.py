@@ -80,7 +80,7 @@ def test_export_writes_store_and_input_tables_with_a_manifest(home, tmp_path):
     ]
     lines = pq.read_table(target / "store" / "lines.parquet").to_pylist()
     assert sorted(line["id"] for line in lines) == ["l1", "l2"]
-    assert manifest["renewal_window"]["start"] == "2023-01-01"
+    assert manifest["renewal_window"]["start"] == "1900-01-01"
 
 
 def test_export_refuses_a_non_empty_directory_unless_forced(home, tmp_path):
