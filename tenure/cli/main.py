@@ -88,6 +88,7 @@ def _register_commands() -> None:
     from tenure.cli.assignment import accounts_app, assignment_app, users_app
     from tenure.cli.churn import churn_app
     from tenure.cli.demo import demo_app
+    from tenure.cli.export import export_command
     from tenure.cli.health import health_app
     from tenure.cli.imports import import_command
     from tenure.cli.jobs import jobs_app
@@ -108,6 +109,7 @@ def _register_commands() -> None:
     app.add_typer(churn_app, name="churn")
     app.add_typer(demo_app, name="demo")
     app.add_typer(metrics_app, name="metrics")
+    app.command("export")(export_command)
     app.add_typer(health_app, name="health")
     app.add_typer(alerts_app, name="alerts")
     app.command()(serve)

@@ -5,6 +5,7 @@ import io
 import json
 from dataclasses import asdict
 from datetime import datetime
+from enum import StrEnum
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
@@ -15,7 +16,13 @@ from tenure.cli.formatting import format_figure
 from tenure.core.errors import InvalidInput
 from tenure.core.time import Grain, Period, parse_period
 from tenure.metrics.result import MetricResult
-from tenure.metrics.service import SLICES, MetricService, registered_metrics
+from tenure.metrics.service import (
+    SLICES,
+    MetricRunner,
+    MetricService,
+    registered_metrics,
+)
+from tenure.metrics.spark import LOCAL_MASTER, SparkMetricRunner, spark_session
 from tenure.revenue.policy import MetricOptions
 
 app = typer.Typer(
@@ -49,6 +56,34 @@ OptionOption = Annotated[
 ]
 FormatOption = Annotated[
     OutputFormat, typer.Option("--format", help="table, json or csv.")
+]
+
+
+class Engine(StrEnum):
+    duckdb = "duckdb"
+    spark = "spark"
+
+
+EngineOption = Annotated[
+    Engine,
+    typer.Option(
+        "--engine",
+        help="duckdb (in process, from the store) or spark (from a Parquet export).",
+    ),
+]
+SparkMasterOption = Annotated[
+    str,
+    typer.Option(
+        "--spark-master",
+        help="Spark master URL: local[2], spark://host:7077, yarn, k8s://...",
+    ),
+]
+FromOption = Annotated[
+    str | None,
+    typer.Option(
+        "--from",
+        help="Directory or URI (hdfs://, s3a://) of a tenure export (--engine spark).",
+    ),
 ]
 
 
@@ -90,8 +125,25 @@ def _periods(text: str | None, grain: str | None) -> list[Period]:
     return period.split(chosen)
 
 
-def _service(ctx: typer.Context, pairs: list[str] | None) -> MetricService:
+def _service(
+    ctx: typer.Context,
+    pairs: list[str] | None,
+    engine: Engine = Engine.duckdb,
+    master: str = LOCAL_MASTER,
+    source: str | None = None,
+) -> MetricRunner:
     options = _options(ctx, pairs)
+    if engine == Engine.spark:
+        if source is None:
+            raise InvalidInput(
+                "--engine spark reads a Parquet export; pass --from DIR, written by "
+                "tenure export --format parquet DIR"
+            )
+        return SparkMetricRunner(spark_session(master), source, options)
+    if source is not None:
+        raise InvalidInput(
+            "--from is read by --engine spark only; add --engine spark or drop --from"
+        )
     workspace = workspace_of(ctx)
     try:
         return MetricService.from_engine(workspace.engine, options)
@@ -144,13 +196,16 @@ def metrics(
     by: ByOption = None,
     option: OptionOption = None,
     fmt: FormatOption = OutputFormat.table,
+    engine: EngineOption = Engine.duckdb,
+    spark_master: SparkMasterOption = LOCAL_MASTER,
+    source: FromOption = None,
 ) -> None:
     """Compute metrics for a period (all registered metrics unless --metric)."""
     if ctx.invoked_subcommand is not None:
         return
     names = metric or [spec.slug for spec in registered_metrics()]
     periods = _periods(period, grain)
-    service = _service(ctx, option)
+    service = _service(ctx, option, engine, spark_master, source)
     results = [r for p in periods for r in service.compute(names, p, by=by)]
     if fmt == OutputFormat.json:
         payload = {
@@ -174,10 +229,13 @@ def explain(
     by: ByOption = None,
     option: OptionOption = None,
     fmt: FormatOption = OutputFormat.table,
+    engine: EngineOption = Engine.duckdb,
+    spark_master: SparkMasterOption = LOCAL_MASTER,
+    source: FromOption = None,
 ) -> None:
     """List the accounts, renewals or responses behind a figure."""
     periods = _periods(period, None)
-    service = _service(ctx, option)
+    service = _service(ctx, option, engine, spark_master, source)
     results = service.compute([slug], periods[0], by=by)
     if fmt == OutputFormat.json:
         typer.echo(json.dumps([r.to_dict() for r in results], indent=2, default=str))

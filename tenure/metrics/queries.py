@@ -6,8 +6,10 @@ nothing here executes or reads the clock.
 Table shapes:
 - `segments`: account_id, line_id, product, currency, starts_on, ends_on
   (exclusive), arr_cents (int, native currency), is_paused, notice_on.
-- `rates`: currency, rate_start, rate_end (reporting units per unit).
+- `rates`: currency, rate_start, rate_end and rate_prior (the rate on S − 1
+  whatever the FX basis), reporting units per unit.
 - `accounts`: account_id, segment, csm_id, plan.
+- `assignments`: account_id, csm_id, starts_on, ends_on (exclusive, null open).
 """
 
 from datetime import date, timedelta
@@ -63,12 +65,7 @@ def unit_snapshots(
 
 
 def account_movements(
-    segments: ir.Table,
-    rates: ir.Table,
-    accounts: ir.Table,
-    period: Period,
-    *,
-    exclude_paused: bool,
+    segments: ir.Table, rates: ir.Table, period: Period, *, exclude_paused: bool
 ) -> ir.Table:
     """One row per account with ARR at either snapshot and its movements.
 
@@ -87,7 +84,7 @@ def account_movements(
     end_off_fx = snap.end_paused_fx if exclude_paused else zero
     paused_delta = end_off - start_off
     fx_start, fx_end = e - end_off, snap.end_total_fx - end_off_fx
-    moved = snap.mutate(
+    return snap.mutate(
         starting_arr=s - start_off,
         ending_arr=fx_end,
         new=((s == 0) & (e > 0) & ~was_paying).ifelse(e, zero),
@@ -98,10 +95,86 @@ def account_movements(
         pause=(paused_delta > 0).ifelse(paused_delta, zero),
         resume=(paused_delta < 0).ifelse(-paused_delta, zero),
         fx=fx_end - fx_start,
-        cohort=snap.first_paid_on.strftime("%Y-%m"),
     )
-    return moved.left_join(accounts, "account_id").select(
-        moved, "segment", "csm_id", "plan"
+
+
+def month_label(day: ir.DateValue) -> ir.StringValue:
+    """`YYYY-MM` of a date, spelled the same way on every backend."""
+    return day.year().cast("string") + "-" + day.month().cast("string").lpad(2, "0")
+
+
+def csm_on(assignments: ir.Table, accounts: ir.Table, day: date) -> ir.Table:
+    """Each account's CSM on `day`: account_id, csm_id.
+
+    An account with assignment history has the CSM whose stretch covers the
+    day (none before its first stretch); an account without any history keeps
+    the CSM named on the account.
+    """
+    covering = assignments.filter(
+        (assignments.starts_on <= day)
+        & (assignments.ends_on.isnull() | (assignments.ends_on > day))
+    ).select("account_id", csm_on="csm_id")
+    tracked = assignments.select("account_id").distinct().mutate(tracked=True)
+    t = accounts.left_join(covering, "account_id").select(accounts, "csm_on")
+    t = t.left_join(tracked, "account_id").select(t, "tracked")
+    return t.select(
+        "account_id",
+        csm_id=t.tracked.notnull().ifelse(t.csm_on, t.csm_id),
+    )
+
+
+def account_attributes(
+    segments: ir.Table, accounts: ir.Table, assignments: ir.Table, day: date
+) -> ir.Table:
+    """Segment, CSM on `day`, plan and first-paid month (cohort) of every account.
+
+    Covers the accounts of the accounts table and every account with ARR.
+    """
+    ids = accounts.select("account_id").union(
+        segments.select("account_id"), distinct=True
+    )
+    csm = csm_on(assignments, accounts, day)
+    firsts = first_paid_days(segments)
+    t = ids.left_join(accounts, "account_id").select(ids, "segment", "plan")
+    t = t.left_join(csm, "account_id").select(t, "csm_id")
+    t = t.left_join(firsts, "account_id").select(t, "first_paid_on")
+    return t.select(
+        "account_id",
+        "segment",
+        "csm_id",
+        "plan",
+        cohort=month_label(t.first_paid_on),
+    )
+
+
+def on_free_plan(free_lines: ir.Table, day: date) -> ir.Table:
+    """Accounts with a free line in service on `day`: account_id, is_on_free_plan."""
+    active = (free_lines.starts_on <= day) & (
+        free_lines.ends_on.isnull() | (free_lines.ends_on > day)
+    )
+    return (
+        free_lines.filter(active)
+        .select("account_id")
+        .distinct()
+        .mutate(is_on_free_plan=True)
+    )
+
+
+def renewals_due(records: ir.Table, rates: ir.Table, period: Period) -> ir.Table:
+    """Renewal records due in the period, amounts in reporting cents at S − 1."""
+    due = records.filter(
+        (records.due_on >= period.start) & (records.due_on < period.end)
+    )
+    t = due.join(rates, "currency")
+    return t.select(
+        "account_id",
+        "line_id",
+        "due_on",
+        "outcome",
+        "decided_on",
+        "source",
+        arr_before=(t.arr_before_cents * t.rate_prior).round().cast("int64"),
+        arr_after=(t.arr_after_cents * t.rate_prior).round().cast("int64"),
     )
 
 

@@ -1,16 +1,44 @@
-"""The catalogue of metrics: slug, label, unit, direction, inputs and reduction."""
+"""The catalogue of metrics: slug, label, unit, direction, inputs and plan.
 
-from collections.abc import Callable, Mapping, Sequence
+A metric's `build` is a pure function from the period's Ibis frames (and the
+period and options in the context) to a `MetricPlan`: an expression for the
+figures (one row, or one per slice) and one for the rows behind them. Every
+sum, count, ratio and filter lives in those expressions; `finish` only turns
+one executed figures row into a result (money to the cent, the reason when a
+figure is undefined, parts for display).
+"""
+
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
+import ibis.expr.types as ir
+
 from tenure.core.errors import InvalidInput
+from tenure.metrics.frames import PeriodFrames
 from tenure.metrics.result import MetricResult, Row, SummaryContext
 
 Unit = Literal["money", "rate", "ratio", "count", "score", "years"]
 Direction = Literal["higher_is_better", "lower_is_better", "neutral"]
-Frames = Mapping[str, Sequence[Row]]
-Reduction = Callable[[Frames, SummaryContext], MetricResult]
+Finish = Callable[[Row, list[Row], SummaryContext], MetricResult]
+
+
+@dataclass(frozen=True)
+class MetricPlan:
+    """What a metric computes, as Ibis expressions, and how a figure is shown.
+
+    `figures` has one row (a `slice_key` column and one row per slice when the
+    frames are sliced); `rows` are the drill-down rows, carrying `slice_key`
+    too, ordered by `order_by`.
+    """
+
+    figures: ir.Table
+    finish: Finish
+    rows: ir.Table | None = None
+    order_by: tuple[str, ...] = ()
+
+
+Build = Callable[[PeriodFrames, SummaryContext], MetricPlan]
 
 
 class UnknownMetric(InvalidInput):
@@ -19,20 +47,20 @@ class UnknownMetric(InvalidInput):
 
 @dataclass(frozen=True)
 class MetricSpec:
-    """A registered metric; `reduce` turns its input rows into one result."""
+    """A registered metric; `build` plans its figures over the period's frames."""
 
     slug: str
     label: str
     unit: Unit
     direction: Direction
     inputs: tuple[str, ...]
-    reduce: Reduction
+    build: Build
     aliases: tuple[str, ...] = ()
     is_sliceable: bool = True
 
     @property
     def doc(self) -> str:
-        return (self.reduce.__doc__ or "").strip()
+        return (self.build.__doc__ or "").strip()
 
 
 METRICS: dict[str, MetricSpec] = {}
@@ -47,14 +75,14 @@ def register(
     inputs: tuple[str, ...],
     aliases: tuple[str, ...] = (),
     is_sliceable: bool = True,
-) -> Callable[[Reduction], Reduction]:
-    """Declare a metric; the decorated reduction's docstring is its definition."""
+) -> Callable[[Build], Build]:
+    """Declare a metric; the decorated builder's docstring is its definition."""
 
-    def decorate(reduce: Reduction) -> Reduction:
+    def decorate(build: Build) -> Build:
         METRICS[slug] = MetricSpec(
-            slug, label, unit, direction, inputs, reduce, aliases, is_sliceable
+            slug, label, unit, direction, inputs, build, aliases, is_sliceable
         )
-        return reduce
+        return build
 
     return decorate
 

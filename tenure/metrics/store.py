@@ -1,7 +1,7 @@
 """Reads the operational tables through SQLAlchemy into the shapes metrics use."""
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, TypeVar
 
@@ -9,6 +9,7 @@ import pyarrow as pa
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from tenure.accounts.assignment_models import CsmAssignment
 from tenure.accounts.models import Account, User
 from tenure.core.errors import InvalidInput
 from tenure.core.time import local_date, parse_period
@@ -88,6 +89,7 @@ class StoreContents:
     users: list[User]
     responses: list[SurveyResponse]
     acquired: list[AcquiredAccountCount]
+    assignments: list[CsmAssignment] = field(default_factory=list)
 
 
 def _all(session: Session, model: type[T]) -> list[T]:
@@ -109,6 +111,7 @@ def load_store(engine: Engine) -> StoreContents:
             users=_all(session, User),
             responses=_all(session, SurveyResponse),
             acquired=_all(session, AcquiredAccountCount),
+            assignments=_all(session, CsmAssignment),
         )
         session.expunge_all()
     return contents

@@ -1,12 +1,8 @@
 """Committed ARR, cohort retention and ARR per CSM with each CSM's book."""
 
-from collections import defaultdict
-from datetime import date
-from decimal import Decimal
-
-from tenure.metrics.definitions.revenue import sum_of
-from tenure.metrics.registry import Frames, register, result_for
-from tenure.metrics.result import MetricResult, Row, SummaryContext, ratio
+from tenure.metrics.frames import PeriodFrames, ratio
+from tenure.metrics.registry import MetricPlan, register, result_for
+from tenure.metrics.result import MetricResult, Row, SummaryContext
 
 
 @register(
@@ -17,23 +13,27 @@ from tenure.metrics.result import MetricResult, Row, SummaryContext, ratio
     inputs=("committed",),
     aliases=("carr", "committed_arr_at_end"),
 )
-def committed_arr(frames: Frames, ctx: SummaryContext) -> MetricResult:
+def committed_arr(f: PeriodFrames, ctx: SummaryContext) -> MetricPlan:
     """Committed ARR on the last day = ARR minus lines with a cancellation or
     non-renewal notice on file that day. Unit: currency per year. Direction: higher
     is better. Edge case: churn itself is still dated at the end of service.
     Example: 60000 ARR with a 36000 line under notice → 24000.
     """
-    rows = frames["committed"]
-    carr, arr = sum_of(rows, "carr"), sum_of(rows, "arr")
-    parts = {
-        "committed_arr_at_end": ctx.money(carr),
-        "arr_at_end": ctx.money(arr),
-        "arr_under_notice": ctx.money(arr - carr),
-    }
-    under_notice = [r for r in rows if r["carr"] != r["arr"]]
-    return result_for(
-        "committed_arr", ctx, value=ctx.money(carr), parts=parts, rows=under_notice
-    )
+    c = f.committed
+    figures = f.summarise(c, carr=c.carr.sum(), arr=c.arr.sum())
+    figures = figures.mutate(under_notice=figures.arr - figures.carr)
+
+    def finish(fig: Row, rows: list[Row], ctx: SummaryContext) -> MetricResult:
+        parts = {
+            "committed_arr_at_end": ctx.money(fig["carr"]),
+            "arr_at_end": ctx.money(fig["arr"]),
+            "arr_under_notice": ctx.money(fig["under_notice"]),
+        }
+        return result_for(
+            "committed_arr", ctx, value=ctx.money(fig["carr"]), parts=parts, rows=rows
+        )
+
+    return MetricPlan(figures, finish, c.filter(c.carr != c.arr), ("account_id",))
 
 
 @register(
@@ -43,78 +43,37 @@ def committed_arr(frames: Frames, ctx: SummaryContext) -> MetricResult:
     direction="higher_is_better",
     inputs=("cohorts",),
 )
-def cohort_retention(frames: Frames, ctx: SummaryContext) -> MetricResult:
+def cohort_retention(f: PeriodFrames, ctx: SummaryContext) -> MetricPlan:
     """Cohort retention = ending ARR of accounts first paid before the period end ÷
     their ARR on their first paid day; rows give each first-paid month's figure.
     Unit: fraction. Direction: higher is better. Edge case: no cohort → None.
     Example: a cohort that started at 1000 and is at 900 now → 0.90.
     """
-    by_cohort: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
-    for row in frames["cohorts"]:
-        entry = by_cohort[row["cohort"]]
-        entry[0] += int(row["first_arr"])
-        entry[1] += int(row["ending_arr"])
-        entry[2] += 1
-    rows = [
-        {
-            "cohort": key,
-            "accounts": n,
-            "first_arr": first,
-            "ending_arr": end,
-            "retention_rate": ratio(end, first),
-        }
-        for key, (first, end, n) in sorted(by_cohort.items())
-    ]
-    first, end = (
-        sum_of(frames["cohorts"], "first_arr"),
-        sum_of(frames["cohorts"], "ending_arr"),
+    c = f.cohorts
+    t = f.summarise(c, first=c.first_arr.sum(), end=c.ending_arr.sum())
+    figures = t.mutate(value=ratio(t.end, t.first))
+    keys = ["slice_key", "cohort"] if f.is_sliced else ["cohort"]
+    by_cohort = c.group_by(keys).aggregate(
+        accounts=c.count(),
+        first_arr=c.first_arr.sum(),
+        ending_arr=c.ending_arr.sum(),
     )
-    return result_for(
-        "cohort_retention",
-        ctx,
-        value=ratio(end, first),
-        numerator=ctx.money(end),
-        denominator=ctx.money(first),
-        reason=None if first else "no account has paid yet",
-        rows=rows,
+    by_cohort = by_cohort.mutate(
+        retention_rate=ratio(by_cohort.ending_arr, by_cohort.first_arr)
     )
 
+    def finish(fig: Row, rows: list[Row], ctx: SummaryContext) -> MetricResult:
+        return result_for(
+            "cohort_retention",
+            ctx,
+            value=fig["value"],
+            numerator=ctx.money(fig["end"]),
+            denominator=ctx.money(fig["first"]),
+            reason=None if fig["first"] else "no account has paid yet",
+            rows=rows,
+        )
 
-def on_roster(user: Row, day: date) -> bool:
-    """A CSM counts on a day when they joined by then and had not left."""
-    joined, left = user.get("joined_on"), user.get("left_on")
-    return (
-        user.get("role") == "csm"
-        and (joined is None or joined <= day)
-        and (left is None or left > day)
-    )
-
-
-def csm_books(frames: Frames, ctx: SummaryContext) -> tuple[list[Row], int, Decimal]:
-    """Each rostered CSM's book (ARR, accounts), unassigned ARR and total FTE."""
-    day = ctx.period.last_day
-    roster = {u["id"]: u for u in frames["roster"] if on_roster(u, day)}
-    books: dict[str, list[int]] = {csm: [0, 0] for csm in roster}
-    unassigned = 0
-    for row in frames["movements"]:
-        if row["ending_arr"] <= 0:
-            continue
-        if row.get("csm_id") in books:
-            books[row["csm_id"]][0] += int(row["ending_arr"])
-            books[row["csm_id"]][1] += 1
-        else:
-            unassigned += int(row["ending_arr"])
-    fte = sum((Decimal(str(u.get("fte") or 0)) for u in roster.values()), Decimal(0))
-    rows = [
-        {
-            "csm_id": csm,
-            "fte": float(roster[csm].get("fte") or 0),
-            "book_arr": ctx.money(arr),
-            "accounts": count,
-        }
-        for csm, (arr, count) in sorted(books.items())
-    ]
-    return rows, unassigned, fte
+    return MetricPlan(figures, finish, by_cohort, ("cohort",))
 
 
 @register(
@@ -125,7 +84,7 @@ def csm_books(frames: Frames, ctx: SummaryContext) -> tuple[list[Row], int, Deci
     inputs=("movements", "roster"),
     is_sliceable=False,
 )
-def arr_per_csm(frames: Frames, ctx: SummaryContext) -> MetricResult:
+def arr_per_csm(f: PeriodFrames, ctx: SummaryContext) -> MetricPlan:
     """ARR per CSM = total ending ARR (or assigned book ARR, option
     arr_per_csm_numerator=book) ÷ Σ FTE of users with role csm on the roster on the
     last day; each CSM's book ARR and account count are the rows. Unit: currency per
@@ -133,24 +92,52 @@ def arr_per_csm(frames: Frames, ctx: SummaryContext) -> MetricResult:
     managers, leavers and unknown CSMs are unassigned. Example: 900k over 2.5 FTE
     → 360k.
     """
-    rows, unassigned, fte = csm_books(frames, ctx)
-    total = sum_of(frames["movements"], "ending_arr")
-    numerator = (
-        total if ctx.options.arr_per_csm_numerator == "total" else total - unassigned
+    roster = f.roster.select(csm_id="id", fte=f.roster.fte.coalesce(0.0))
+    m = f.movements
+    paying = m.filter(m.ending_arr > 0)
+    books = paying.group_by("csm_id").aggregate(
+        book_arr=paying.ending_arr.sum(), accounts=paying.count()
     )
-    value = ratio(numerator, float(fte))
-    parts = {
-        "csm_fte": float(fte),
-        "unassigned_arr": ctx.money(unassigned),
-        "total_arr": ctx.money(total),
-    }
-    return result_for(
-        "arr_per_csm",
-        ctx,
-        value=ctx.money(value),
-        numerator=ctx.money(numerator),
-        denominator=float(fte),
-        reason=None if fte else "no CSM on the roster on the last day",
-        parts=parts,
-        rows=rows,
+    joined = roster.left_join(books, "csm_id")
+    rows = joined.select(
+        "csm_id",
+        "fte",
+        book_arr=joined.book_arr.coalesce(0),
+        accounts=joined.accounts.coalesce(0),
     )
+    rostered = roster.select("csm_id").mutate(is_rostered=True)
+    marked = paying.left_join(rostered, "csm_id")
+    marked = marked.select("ending_arr", is_rostered=marked.is_rostered.coalesce(False))
+    t = f.beside(
+        f.summarise(m, total=m.ending_arr.sum()),
+        f.summarise(
+            marked,
+            unassigned=marked.is_rostered.ifelse(0, marked.ending_arr).sum(),
+        ),
+        f.summarise(roster, fte=roster.fte.sum(), csms=roster.count()),
+    )
+    if f.options.arr_per_csm_numerator == "total":
+        numerator = t.total
+    else:
+        numerator = t.total - t.unassigned
+    figures = t.mutate(numerator=numerator, value=ratio(numerator, t.fte))
+
+    def finish(fig: Row, rows: list[Row], ctx: SummaryContext) -> MetricResult:
+        fte = float(fig["fte"])
+        parts = {
+            "csm_fte": fte,
+            "unassigned_arr": ctx.money(fig["unassigned"]),
+            "total_arr": ctx.money(fig["total"]),
+        }
+        return result_for(
+            "arr_per_csm",
+            ctx,
+            value=ctx.money(fig["value"]),
+            numerator=ctx.money(fig["numerator"]),
+            denominator=fte,
+            reason=None if fte else "no CSM on the roster on the last day",
+            parts=parts,
+            rows=rows,
+        )
+
+    return MetricPlan(figures, finish, rows, ("csm_id",))

@@ -1,37 +1,43 @@
 """Net Promoter Score, plain and weighted by account and by ARR.
 
-Input rows (`nps`, valid NPS responses in the period after de-duplication):
-id, account_id, respondent, score, responded_on, segment, csm_id, plan.
+Input frame (`nps`, valid NPS responses in the period after de-duplication):
+id, account_id, respondent, score, responded_on, segment, csm_id, plan, cohort.
 """
 
-from collections import defaultdict
-from collections.abc import Sequence
+import ibis.expr.types as ir
 
-from tenure.metrics.registry import Frames, register, result_for
+from tenure.metrics.frames import PeriodFrames, count_if, ratio
+from tenure.metrics.registry import MetricPlan, register, result_for
 from tenure.metrics.result import MetricResult, Row, SummaryContext, round_half_away
 
 
-def _score(rows: Sequence[Row]) -> float | None:
-    if not rows:
-        return None
-    promoters = sum(1 for r in rows if r["score"] >= 9)
-    detractors = sum(1 for r in rows if r["score"] <= 6)
-    return 100 * (promoters - detractors) / len(rows)
-
-
-def weighted_scores(
-    rows: Sequence[Row], arr_by_account: dict[str, int]
-) -> tuple[float | None, float | None]:
+def weighted_figures(f: PeriodFrames) -> ir.Table:
     """Account-weighted NPS (each account one vote) and ARR-weighted NPS."""
-    by_account: dict[str, list[Row]] = defaultdict(list)
-    for row in rows:
-        by_account[row["account_id"]].append(row)
-    scores = {a: _score(rs) or 0.0 for a, rs in by_account.items()}
-    account_nps = sum(scores.values()) / len(scores) if scores else None
-    weights = {a: arr_by_account.get(a, 0) for a in scores}
-    total = sum(weights.values())
-    arr_nps = sum(scores[a] * w for a, w in weights.items()) / total if total else None
-    return account_nps, arr_nps
+    nps = f.nps
+    keys = ["slice_key", "account_id"] if f.is_sliced else ["account_id"]
+    per_account = nps.group_by(keys).aggregate(
+        promoters=count_if(nps.score >= 9),
+        detractors=count_if(nps.score <= 6),
+        responses=nps.count(),
+    )
+    arr = f.movements.select("account_id", weight=f.movements.ending_arr)
+    joined = per_account.left_join(arr, "account_id")
+    scored = joined.select(
+        *per_account.columns,
+        score=100.0 * ratio(joined.promoters - joined.detractors, joined.responses),
+        weight=joined.weight.coalesce(0),
+    )
+    t = f.summarise(
+        scored,
+        accounts=scored.count(),
+        score_sum=scored.score.sum(),
+        weighted_sum=(scored.score * scored.weight).sum(),
+        weight_sum=scored.weight.sum(),
+    )
+    return t.mutate(
+        account_weighted_nps=ratio(t.score_sum, t.accounts),
+        arr_weighted_nps=ratio(t.weighted_sum, t.weight_sum),
+    )
 
 
 @register(
@@ -42,7 +48,7 @@ def weighted_scores(
     inputs=("nps", "movements"),
     aliases=("nps",),
 )
-def net_promoter_score(frames: Frames, ctx: SummaryContext) -> MetricResult:
+def net_promoter_score(f: PeriodFrames, ctx: SummaryContext) -> MetricPlan:
     """NPS = 100 × (promoters − detractors) ÷ responses, promoters 9–10, passives
     7–8 (in the denominator), detractors 0–6; the latest response per respondent in
     the window (nps_dedup=all keeps every response; =account reports the
@@ -50,31 +56,47 @@ def net_promoter_score(frames: Frames, ctx: SummaryContext) -> MetricResult:
     (nps_round digits). Unit: score −100..100. Direction: higher is better. Edge
     case: no response → None. Example: 10, 9, 8, 7, 7, 8, 0 → 100 × 1/7 → 14.
     """
-    rows = list(frames["nps"])
-    arr = {r["account_id"]: int(r["ending_arr"]) for r in frames["movements"]}
-    unrounded = _score(rows)
-    account_nps, arr_nps = weighted_scores(rows, arr)
-    headline = account_nps if ctx.options.nps_dedup == "account" else unrounded
-    digits = ctx.options.nps_round
-    value = None if headline is None else round_half_away(headline, digits)
-    promoters = sum(1 for r in rows if r["score"] >= 9)
-    detractors = sum(1 for r in rows if r["score"] <= 6)
-    parts = {
-        "nps_unrounded": unrounded,
-        "promoters": promoters,
-        "passives": len(rows) - promoters - detractors,
-        "detractors": detractors,
-        "responses": len(rows),
-        "account_weighted_nps": account_nps,
-        "arr_weighted_nps": arr_nps,
-    }
-    return result_for(
-        "net_promoter_score",
-        ctx,
-        value=value,
-        numerator=promoters - detractors,
-        denominator=len(rows),
-        reason=None if rows else "no valid NPS response in the period",
-        parts=parts,
-        rows=rows,
+    nps = f.nps
+    counts = f.summarise(
+        nps,
+        promoters=count_if(nps.score >= 9),
+        detractors=count_if(nps.score <= 6),
+        responses=nps.count(),
     )
+    counts = counts.mutate(
+        nps_unrounded=100.0
+        * ratio(counts.promoters - counts.detractors, counts.responses)
+    )
+    t = f.beside(counts, weighted_figures(f))
+    headline = (
+        t.account_weighted_nps if f.options.nps_dedup == "account" else t.nps_unrounded
+    )
+    figures = t.mutate(headline=headline)
+
+    def finish(fig: Row, rows: list[Row], ctx: SummaryContext) -> MetricResult:
+        headline = fig["headline"]
+        digits = ctx.options.nps_round
+        value = None if headline is None else round_half_away(headline, digits)
+        promoters, detractors = fig["promoters"], fig["detractors"]
+        responses = fig["responses"]
+        parts = {
+            "nps_unrounded": fig["nps_unrounded"],
+            "promoters": promoters,
+            "passives": responses - promoters - detractors,
+            "detractors": detractors,
+            "responses": responses,
+            "account_weighted_nps": fig["account_weighted_nps"],
+            "arr_weighted_nps": fig["arr_weighted_nps"],
+        }
+        return result_for(
+            "net_promoter_score",
+            ctx,
+            value=value,
+            numerator=promoters - detractors,
+            denominator=responses,
+            reason=None if responses else "no valid NPS response in the period",
+            parts=parts,
+            rows=rows,
+        )
+
+    return MetricPlan(figures, finish, nps, ("id",))

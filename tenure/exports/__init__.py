@@ -1,0 +1,1 @@
+"""Exports of the store for other engines and tools."""
