@@ -4,6 +4,7 @@ from tenure.accounts import access_models, assignment_models
 from tenure.accounts import models as accounts_models
 from tenure.activity import models as activity_models
 from tenure.alerts import models as alerts_models
+from tenure.core import revision as revision_models
 from tenure.core.db import Base
 from tenure.health import models as health_models
 from tenure.revenue import models as revenue_models
@@ -18,5 +19,6 @@ __all__ = [
     "assignment_models",
     "health_models",
     "revenue_models",
+    "revision_models",
     "surveys_models",
 ]

@@ -6,6 +6,7 @@ fed from one snapshot of the operational store.
 """
 
 import dataclasses
+import threading
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from datetime import date, timedelta
@@ -101,11 +102,21 @@ class MetricRunner:
         self._rate_book = rate_book
         self._currencies = currencies | {options.reporting_currency}
         self._renewal_window = renewal_window
+        # One backend connection is shared by every caller of this runner (the
+        # web application keeps one per store revision), and Ibis backends are
+        # not safe to use from several threads at once.
+        self._lock = threading.RLock()
 
     def compute(
         self, names: Sequence[str], period: Period, *, by: str | None = None
     ) -> list[MetricResult]:
         """Each named metric for the period; one result per slice when `by` is set."""
+        with self._lock:
+            return self._compute(names, period, by=by)
+
+    def _compute(
+        self, names: Sequence[str], period: Period, *, by: str | None
+    ) -> list[MetricResult]:
         specs = [resolve_metric(name) for name in names]
         self._check_not_after_as_of(period)
         if by is not None and by not in SLICES:

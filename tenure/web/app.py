@@ -22,6 +22,7 @@ from tenure.web import (
 )
 from tenure.web.errors import install_error_handlers, refuse_nul_in_address
 from tenure.web.formatting import install_filters
+from tenure.web.portfolio_cache import PortfolioCache
 from tenure.web.security import load_secret_key
 from tenure.web.survey_routes import install_surveys
 from tenure.web.tracking import router as tracking_router
@@ -50,6 +51,7 @@ def create_app(workspace: Workspace) -> FastAPI:
     )
     app.state.workspace = workspace
     app.state.event_store = EventStore(workspace.settings.event_store_path)
+    app.state.portfolios = PortfolioCache(workspace.engine, workspace.settings)
     app.state.secret_key = load_secret_key(workspace.settings.home)
     templates = Jinja2Templates(directory=HERE / "templates")
     install_filters(templates.env, workspace.settings.reporting_currency)

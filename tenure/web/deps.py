@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from tenure.core.db import make_session_factory
 from tenure.core.workspace import Workspace
 from tenure.web.portfolio import EARLIEST_DAY, LATEST_DAY, Portfolio
+from tenure.web.portfolio_cache import PortfolioCache
 from tenure.web.security import Identity, identify_or_raise, now_utc
 
 
@@ -53,7 +54,6 @@ AsOf = Annotated[date, Depends(_as_of)]
 
 
 def portfolio_of(request: Request, as_of: date) -> Portfolio:
-    # TODO: the whole store is read on every page and API call — with tens of
-    # thousands of contract lines pages get slow; keep a snapshot per import.
-    workspace: Workspace = request.app.state.workspace
-    return Portfolio(workspace.engine, workspace.settings, as_of=as_of)
+    """The store's figures as of the day, rebuilt only after the store changed."""
+    portfolios: PortfolioCache = request.app.state.portfolios
+    return portfolios.get(as_of)

@@ -8,8 +8,7 @@ from tenure.core.db import make_session_factory, transaction
 from tenure.surveys.models import SurveyResponse
 from tenure.surveys.service import Audience, Throttle, create_campaign
 from tests.surveys.conftest import SENT_AT, mail_to, score_links
-from tests.web.conftest import PASSWORD
-from tests.web.test_browser import browser  # noqa: F401  (the Chromium fixture)
+from tests.web.conftest import PASSWORD, browser  # noqa: F401  (the Chromium fixture)
 
 pytestmark = pytest.mark.browser
 
