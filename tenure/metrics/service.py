@@ -7,7 +7,7 @@ fed from one snapshot of the operational store.
 
 import dataclasses
 import threading
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 from typing import Any
@@ -78,6 +78,10 @@ _INTERNAL_COLUMNS = frozenset(
 )
 
 
+KEPT_RESULTS = 256
+_ComputeKey = tuple[tuple[str, ...], date, date, str, str | None]
+
+
 class InvalidSlice(InvalidInput):
     """A --by value the metric suite cannot slice by."""
 
@@ -106,13 +110,23 @@ class MetricRunner:
         # web application keeps one per store revision), and Ibis backends are
         # not safe to use from several threads at once.
         self._lock = threading.RLock()
+        # The same figures are asked for again and again by the pages (the
+        # dashboard's trends repeat its headline period); the inputs never
+        # change, so a result computed once stays right.
+        self._computed: OrderedDict[_ComputeKey, list[MetricResult]] = OrderedDict()
 
     def compute(
         self, names: Sequence[str], period: Period, *, by: str | None = None
     ) -> list[MetricResult]:
         """Each named metric for the period; one result per slice when `by` is set."""
+        key = (tuple(names), period.start, period.end, period.label, by)
         with self._lock:
-            return self._compute(names, period, by=by)
+            if key not in self._computed:
+                self._computed[key] = self._compute(names, period, by=by)
+                while len(self._computed) > KEPT_RESULTS:
+                    self._computed.popitem(last=False)
+            self._computed.move_to_end(key)
+            return list(self._computed[key])
 
     def _compute(
         self, names: Sequence[str], period: Period, *, by: str | None

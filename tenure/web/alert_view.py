@@ -42,10 +42,21 @@ class AlertPage:
     pages: int
 
 
+def _names(
+    session: Session, model: type[AlertRule] | type[Account] | type[User], ids: set[str]
+) -> dict[str, str]:
+    query = select(model.id, model.name).where(model.id.in_(sorted(ids)))
+    return {row_id: name for row_id, name in session.execute(query)}
+
+
 def _rows(session: Session, alerts: list[Alert]) -> list[AlertRow]:
-    rules = {r.id: r.name for r in session.scalars(select(AlertRule))}
-    accounts = {a.id: a.name for a in session.scalars(select(Account))}
-    users = {u.id: u.name for u in session.scalars(select(User))}
+    """The alerts with the names of their rules, accounts and assignees."""
+    rule_ids = {a.rule_id for a in alerts}
+    account_ids = {a.account_id for a in alerts}
+    user_ids = {a.assignee_id for a in alerts if a.assignee_id}
+    rules = _names(session, AlertRule, rule_ids)
+    accounts = _names(session, Account, account_ids)
+    users = _names(session, User, {u for u in user_ids if u})
     return [
         AlertRow(
             alert=a,

@@ -3,6 +3,7 @@
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cached_property
 
 from sqlalchemy import Engine
 
@@ -101,6 +102,22 @@ class Portfolio:
             cancellations=contents.cancellations,
         )
 
+    @cached_property
+    def _renewed_counts(self) -> dict[str, int]:
+        """Renewals with outcome `renewed` per account, due up to as_of."""
+        counts: dict[str, int] = defaultdict(int)
+        for record in self.renewals(HISTORY_START, self.as_of + timedelta(days=1)):
+            if record.outcome == "renewed":
+                counts[record.account_id] += 1
+        return dict(counts)
+
+    @cached_property
+    def _next_renewals(self) -> dict[str, date]:
+        upcoming: dict[str, date] = {}
+        for record in self.renewals_ahead(366):
+            upcoming.setdefault(record.account_id, record.due_on)
+        return upcoming
+
     def renewals_ahead(self, days: int) -> list[RenewalRecord]:
         start = self.as_of + timedelta(days=1)
         return sorted(
@@ -110,18 +127,11 @@ class Portfolio:
 
     def next_renewals(self) -> dict[str, date]:
         """The next due date per account within a year after as_of."""
-        upcoming: dict[str, date] = {}
-        for record in self.renewals_ahead(366):
-            upcoming.setdefault(record.account_id, record.due_on)
-        return upcoming
+        return self._next_renewals
 
     def times_renewed(self, account_id: str) -> int:
-        end = self.as_of + timedelta(days=1)
-        return sum(
-            1
-            for record in self.renewals(HISTORY_START, end)
-            if record.account_id == account_id and record.outcome == "renewed"
-        )
+        """Renewals of the account's lines that were renewed, up to as_of."""
+        return self._renewed_counts.get(account_id, 0)
 
     def to_major(self, cents: int) -> float:
         return round(cents / float(10 ** minor_digits(self.currency)), 2)
