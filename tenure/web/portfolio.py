@@ -102,6 +102,13 @@ class Portfolio:
             cancellations=contents.cancellations,
         )
 
+    def warm(self) -> None:
+        """Work out the renewal answers every account page needs, so that pages
+        served from a shared portfolio never wait on each other for them (a
+        waiting page would hold its database connection meanwhile)."""
+        self.next_renewals()
+        self.times_renewed("")
+
     @cached_property
     def _renewed_counts(self) -> dict[str, int]:
         """Renewals with outcome `renewed` per account, due up to as_of."""

@@ -67,6 +67,7 @@ class PortfolioCache:
             if kept is not None:
                 return kept
             portfolio = Portfolio(self._engine, self._settings, as_of=as_of)
+            portfolio.warm()
             with self._lock:
                 self._kept[as_of] = _Kept(revision, started, portfolio)
                 self._kept.move_to_end(as_of)
