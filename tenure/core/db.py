@@ -60,7 +60,12 @@ def make_engine(url: str) -> Engine:
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
     try:
-        engine = create_engine(url)
+        in_memory = make_url(url).database in (None, "", ":memory:")
+        # The web server answers up to 40 requests at once (its thread pool);
+        # each may hold a connection, so the pool matches rather than making
+        # requests time out waiting for one.
+        pooled = {} if in_memory else {"pool_size": 10, "max_overflow": 30}
+        engine = create_engine(url, **pooled)
     except (ArgumentError, NoSuchModuleError, ImportError) as exc:
         raise ConfigurationError(
             f"the database URL {shown_url(given)} is not supported; use "
