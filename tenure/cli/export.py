@@ -37,7 +37,12 @@ def export_command(
     finally:
         workspace.engine.dispose()
     summary = export_parquet(
-        service.contents, service.inputs, options, directory, force=force
+        service.contents,
+        service.inputs,
+        options,
+        directory,
+        force=force,
+        workspace_home=workspace.settings.home,
     )
     total = sum(summary.tables.values())
     typer.echo(

@@ -130,10 +130,34 @@ def _check_target(directory: Path, *, force: bool) -> None:
         raise ExportError(
             f"{directory} is a file, not a directory; choose a directory to export to"
         )
-    if directory.is_dir() and any(directory.iterdir()) and not force:
+    if not directory.is_dir() or not any(directory.iterdir()):
+        return
+    if not force:
         raise ExportError(
             f"directory {directory} is not empty; choose an empty or new directory, "
-            "or pass --force to replace what is in it"
+            "or pass --force to replace an earlier export in it"
+        )
+    if not (directory / "manifest.json").is_file():
+        raise ExportError(
+            f"directory {directory} holds files but no earlier export (no "
+            "manifest.json), so --force will not replace it; choose an empty or new "
+            "directory"
+        )
+
+
+def _check_apart(directory: Path, home: Path | None) -> None:
+    """The export never lands in, around or inside the workspace it reads."""
+    if home is None:
+        return
+    target, workspace = directory.resolve(), home.resolve()
+    if (
+        target == workspace
+        or workspace in target.parents
+        or target in workspace.parents
+    ):
+        raise ExportError(
+            f"cannot export to {directory}: it overlaps the workspace {home}; "
+            "choose a directory outside the workspace"
         )
 
 
@@ -144,6 +168,7 @@ def export_parquet(
     directory: Path,
     *,
     force: bool = False,
+    workspace_home: Path | None = None,
 ) -> ExportSummary:
     """Write the store and metric input tables as Parquet with a manifest.
 
@@ -151,6 +176,7 @@ def export_parquet(
     moved into place at the end, so a failed export leaves nothing behind.
     """
     directory = directory.expanduser()
+    _check_apart(directory, workspace_home)
     _check_target(directory, force=force)
     parent = directory.resolve().parent
     if not parent.is_dir():

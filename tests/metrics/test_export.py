@@ -91,11 +91,28 @@ def test_export_refuses_a_non_empty_directory_unless_forced(home, tmp_path):
     message = str(refused.exception)
     assert f"directory {target} is not empty" in message and "--force" in message
     assert (target / "notes.txt").read_text() == "keep me"
+    not_an_export = str(_export(home, "--force", str(target)).exception)
+    assert "holds files but no earlier export" in not_an_export
+    assert (target / "notes.txt").read_text() == "keep me"
+    (target / "notes.txt").unlink()
+    assert _export(home, str(target)).exit_code == 0
+    (target / "notes.txt").write_text("left over")
     forced = _export(home, "--force", str(target))
     assert forced.exit_code == 0, forced.output
     assert not (target / "notes.txt").exists()
     assert (target / "manifest.json").is_file()
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+@pytest.mark.parametrize("where", ["home", "home/export", "."])
+def test_export_never_touches_the_workspace(home, tmp_path, where):
+    target = tmp_path / where if where != "." else tmp_path
+    before = sorted(p.name for p in home.iterdir())
+
+    result = _export(home, "--force", str(target))
+
+    assert "overlaps the workspace" in str(result.exception)
+    assert sorted(p.name for p in home.iterdir()) == before
 
 
 def test_export_errors_in_one_sentence(home, tmp_path):
