@@ -38,6 +38,11 @@ class SurveyMailSettings(BaseSettings):
                 f"TENURE_SMTP_PORT {self.smtp_port} is not a port; use 1 to 65535 "
                 "(587 with STARTTLS, 465 with SSL)"
             )
+        if not 0 < self.smtp_timeout_seconds <= 3600:
+            raise _bad(
+                f"TENURE_SMTP_TIMEOUT_SECONDS {self.smtp_timeout_seconds:g} is out "
+                "of range; use a number of seconds above 0 and at most 3600"
+            )
         if self.smtp_starttls and self.smtp_ssl:
             raise _bad(
                 "TENURE_SMTP_STARTTLS and TENURE_SMTP_SSL are both on; turn on "

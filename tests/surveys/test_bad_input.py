@@ -76,6 +76,8 @@ def test_an_unknown_audience_is_refused_with_one_sentence(site, audience, messag
         ({"smtp_from_address": "surveys"}, "TENURE_SMTP_FROM_ADDRESS 'surveys' is"),
         ({"public_url": "tenure.example"}, "TENURE_PUBLIC_URL 'tenure.example'"),
         ({"smtp_port": "many"}, "setting TENURE_SMTP_PORT is invalid"),
+        ({"smtp_timeout_seconds": -1}, "TENURE_SMTP_TIMEOUT_SECONDS -1 is out"),
+        ({"smtp_timeout_seconds": 0}, "TENURE_SMTP_TIMEOUT_SECONDS 0 is out"),
     ],
 )
 def test_bad_smtp_settings_are_refused_with_the_setting_to_fix(settings, message):
