@@ -179,13 +179,24 @@ def _check_answer(
 
 
 def import_answers(
-    session: Session, survey_id: str, answers: Sequence[ImportedAnswer]
+    session: Session,
+    survey_id: str,
+    answers: Sequence[ImportedAnswer],
+    *,
+    now: datetime,
 ) -> ImportSummary:
-    """Check every answer, then write them all; the same external id updates."""
+    """Check every answer, then write them all; the same external id updates.
+    An answer dated after `now` is refused."""
     survey = get_survey_or_raise(session, survey_id)
     seen: set[str] = set()
     for index, answer in enumerate(answers):
         _check_answer(session, survey, answer, index)
+        answered = as_utc(answer.responded_at)
+        if answered > now:
+            raise InvalidSurvey(
+                f"response {index + 1}: responded_at {answered:%Y-%m-%d %H:%M} is "
+                "in the future; send the time the answer was given"
+            )
         if answer.external_id in seen:
             raise InvalidSurvey(
                 f"response {index + 1}: external_id {answer.external_id!r} appears "

@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, FastAPI, Form, Query, Request
 from fastapi.responses import HTMLResponse, Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictInt
 
 from tenure.core.time import Period, parse_period
 from tenure.core.workspace import Workspace
@@ -288,7 +288,7 @@ class ResponseIn(BaseModel):
     external_id: str = Field(min_length=1, max_length=200)
     account_id: str = Field(min_length=1, max_length=64)
     contact_id: str | None = Field(default=None, max_length=128)
-    score: int
+    score: StrictInt
     comment: str | None = Field(default=None, max_length=5000)
     responded_at: datetime
 
@@ -386,6 +386,7 @@ def api_import_responses(
         db,
         survey_id,
         [ImportedAnswer(**r.model_dump()) for r in body.responses],
+        now=now_utc(),
     )
     db.commit()
     return ImportOut(**summary.__dict__)

@@ -178,6 +178,14 @@ def test_a_csat_score_of_7_is_refused_and_nothing_is_imported(site):
     assert _count(site, SurveyResponse) == 0
 
 
+@pytest.mark.parametrize("score", [True, "4", 4.0])
+def test_a_score_that_is_not_a_whole_number_is_refused(site, score):
+    reply = _import(site, "csat-support", [{**ANSWER, "score": score}])
+
+    assert reply.status_code == 422
+    assert _count(site, SurveyResponse) == 0
+
+
 @pytest.mark.parametrize(
     ("change", "message"),
     [
@@ -188,6 +196,10 @@ def test_a_csat_score_of_7_is_refused_and_nothing_is_imported(site):
         (
             {"contact_id": "c-e1"},
             "response 1: contact_id 'c-e1' is not a contact of account 'a-north'",
+        ),
+        (
+            {"responded_at": "2999-01-01T00:00:00Z"},
+            "response 1: responded_at 2999-01-01 00:00 is in the future",
         ),
     ],
 )

@@ -27,6 +27,7 @@ def test_create_campaign_list_and_results(workspace):
                 ImportedAnswer("x1", "a-north", 10, SENT_AT, "c-n1", "Love it."),
                 ImportedAnswer("x2", "a-east", 4, SENT_AT, "c-e1"),
             ],
+            now=SENT_AT,
         )
 
     created = run_tenure(
