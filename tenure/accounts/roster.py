@@ -205,6 +205,17 @@ def _check_numbers(
 def set_role(session: Session, user_id: str, role: str) -> User:
     user = get_user_or_raise(session, user_id)
     _check_role(user_id, role)
+    if user.role == "admin" and role != "admin":
+        others = session.scalar(
+            select(func.count(User.id)).where(
+                User.role == "admin", User.id != user_id, User.left_on.is_(None)
+            )
+        )
+        if not others:
+            raise InvalidRosterEntry(
+                f"user {user_id!r} is the last admin, and Tenure needs one to "
+                "manage users and settings; make another user admin first"
+            )
     user.role = role
     log.info("accounts.user_role_changed", user_id=user_id, role=role)
     return user

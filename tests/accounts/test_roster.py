@@ -90,6 +90,18 @@ def test_set_role_changes_the_role_and_refuses_unknown_users(engine):
             set_role(session, "zed", "csm")
 
 
+def test_the_last_admin_keeps_the_role_until_another_admin_exists(engine):
+    with transaction(engine) as session:
+        make_csm(session, "ada")
+        make_csm(session, "bo")
+        set_role(session, "ada", "admin")
+        with pytest.raises(InvalidRosterEntry, match="'ada' is the last admin"):
+            set_role(session, "ada", "viewer")
+        set_role(session, "bo", "admin")
+        set_role(session, "ada", "viewer")
+        assert [u.id for u in list_users(session, role="admin")] == ["bo"]
+
+
 def test_capacity_changes_keep_what_is_not_given(engine):
     with transaction(engine) as session:
         make_csm(session, "ada", capacity_accounts=10, capacity_arr_cents=500_00)
