@@ -124,7 +124,10 @@ def test_nps_from_survey_answers_equals_the_metric_suites_nps(answered):
     assert _survey_nps(answered, "2026-11") == {"all": 40.0}
     assert _suite_nps(answered, "2026-11") == {"all": 40.0}
     for period in ("2026-Q4", "2026-12", "2026-11-01..2026-11-10"):
-        assert _survey_nps(answered, period) == _suite_nps(answered, period)
+        # The suite computes NPS in the query engine, so the last bit may differ.
+        assert _survey_nps(answered, period) == pytest.approx(
+            _suite_nps(answered, period), rel=1e-12
+        )
 
 
 def test_nps_by_segment_equals_the_metric_suites_slices(answered):
