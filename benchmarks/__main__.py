@@ -24,19 +24,25 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m benchmarks")
     commands = parser.add_subparsers(dest="command", required=True)
 
+    def _positive(text: str) -> int:
+        if not text.isdigit() or int(text) < 1:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number above 0")
+        return int(text)
+
     def scaled(name: str, help_text: str) -> argparse.ArgumentParser:
         command = commands.add_parser(name, help=help_text)
         command.add_argument("--scale", choices=sorted(SCALES), default="small")
         command.add_argument("--data", type=Path, default=DEFAULT_DATA)
         command.add_argument(
             "--clients",
-            type=int,
+            type=_positive,
             help="concurrent clients of W5 (default: the scale's)",
         )
         return command
 
     run = scaled("run", "run workloads and print Tenure beside its baselines")
-    run.add_argument("--workload", nargs="+", default=["W1", "W2", "W3", "W4", "W5"])
+    every = ["W1", "W2", "W3", "W4", "W5"]
+    run.add_argument("--workload", nargs="+", choices=every, default=every)
     run.add_argument("--format", choices=("table", "json"), default="table")
 
     scaled("generate", "generate a scale's data (run does it when missing)")

@@ -210,6 +210,8 @@ class _Parser:
         raise self.fail("a value")
 
 
+# TODO: the parser knows names, not types — a condition comparing a number to
+#   text (score > "abc") or naming an unknown band is saved and never fires.
 def parse_condition(text: str, *, known: frozenset[str] | None = None) -> Condition:
     """Parse a condition; with `known`, refuse measure names outside it."""
     parser = _Parser(text)

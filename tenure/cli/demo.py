@@ -57,6 +57,8 @@ def _generate(
     return company
 
 
+# TODO: the demo regenerates the workspace even while `tenure serve` has it
+#   open — that server keeps showing, and writing to, the deleted database.
 @demo_app.callback()
 def demo(
     ctx: typer.Context,

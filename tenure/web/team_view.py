@@ -48,6 +48,8 @@ class RosterRow:
         return self.capacity_used, self.arr_capacity_used
 
 
+# TODO: a CSM's book counts every account assigned to them, churned ones at 0
+#   ARR included — capacity used looks higher than the live book.
 def roster_rows(
     session: Session,
     settings: Settings,
