@@ -73,11 +73,6 @@ class SourceCache:
         if name not in self._tables:
             file_name, _, table_name = name.partition("#")
             path = self.folder / file_name
-            if not path.resolve().is_relative_to(self.folder.resolve()):
-                raise InvalidMapping(
-                    f"mapping key {key}: file {file_name!r} lies outside the import "
-                    f"folder {self.folder}; name a file inside that folder"
-                )
             if not path.is_file():
                 raise InvalidMapping(
                     f"mapping key {key}: file {file_name!r} is not in {self.folder}; "
